@@ -1,0 +1,205 @@
+"""The document model every stage reads and adds to.
+
+One `Document.text` is the only string that offsets point into. Every extracted item
+carries `mentions`: half-open character ranges `[start, end]` such that
+`document.text[start:end]` is the mention. Stages never keep their own copy of the text.
+
+The model serialises to the versioned schema ``gossamer/analysis@1``
+(see ``gossamer/schema/analysis-1.json`` and ``docs/schema.md``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar, Literal
+
+SCHEMA = "gossamer/analysis@1"
+
+Mention = list[int]  # [start, end], end exclusive
+
+DocStatus = Literal["ok", "unsupported_language", "empty"]
+EntityType = Literal[
+    "STATE",
+    "GOVERNMENT",
+    "MILITARY",
+    "ARMED_GROUP",
+    "PARTY",
+    "COALITION",
+    "IGO",
+    "NGO",
+    "MEDIA",
+    "PERSON",
+    "MOVEMENT",
+    "ORGANIZATION",  # an organisation spaCy found that the KB does not know
+    "GROUP",  # a nationality, religious or political group (spaCy NORP) not in the KB
+]
+PlacePrecision = Literal["exact", "town", "admin1", "country", "region"]
+TimePrecision = Literal["hour", "day", "week", "month", "quarter", "year", "decade"]
+Bound = Literal["exact", "at_least", "at_most", "about", "range"]
+
+
+def document_id(text: str) -> str:
+    """Content hash of the text: the same words give the same id, whatever the metadata."""
+    return "doc_" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+@dataclass
+class Document:
+    text: str
+    id: str = ""
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) or datetime
+    language: str | None = None
+    source: str | None = None  # where it was read from: path, "path:line", "<stdin>"
+    status: DocStatus = "ok"
+    genre: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = document_id(self.text)
+
+
+@dataclass
+class Item:
+    """Anything extracted from the text. Subclasses set `prefix` for their ids."""
+
+    prefix: ClassVar[str] = "x"
+    id: str
+    mentions: list[Mention]
+
+    def add_mention(self, start: int, end: int) -> None:
+        m = [start, end]
+        if m not in self.mentions:
+            self.mentions.append(m)
+            self.mentions.sort()
+
+
+@dataclass
+class Entity(Item):
+    prefix: ClassVar[str] = "e"
+    name: str = ""
+    type: str = "ORGANIZATION"
+    kb_id: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    sector: str | None = None  # PLOVER/POLECAT-style sector code (GOV, MIL, REB, ...)
+    how: str = "kb"  # kb, ner, metonym, descriptor, demonym: how the first mention was found
+
+
+@dataclass
+class Place(Item):
+    prefix: ClassVar[str] = "p"
+    name: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None  # ISO2
+    admin1: str | None = None  # first-level subdivision name, when known
+    feature: str | None = None  # GeoNames-style feature: PPLC, PPL, ADM1, PCLI, crossing, base, ...
+    precision: str | None = None  # exact / town / admin1 / country / region
+    geonames_id: int | None = None
+    candidates: int = 0
+    score: float | None = None
+    alternatives: list[dict[str, Any]] = field(default_factory=list)  # runner-up readings
+
+
+@dataclass
+class Time(Item):
+    prefix: ClassVar[str] = "t"
+    text: str = ""
+    start: str | None = None  # ISO date or datetime, inclusive
+    end: str | None = None  # ISO date or datetime, inclusive
+    precision: str | None = None
+    relative: bool = False  # resolved against the publication date
+    rule: str = ""  # which interval rule produced it
+
+
+@dataclass
+class Quantity(Item):
+    prefix: ClassVar[str] = "q"
+    text: str = ""
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    approximate: bool = False
+    bound: str = "exact"
+    unit: str | None = None  # the counted noun, lemmatised: member, protester, dead
+    vague: bool = False  # "dozens", "thousands": an order of magnitude, not a count
+
+
+KINDS: dict[str, type[Item]] = {
+    "entities": Entity,
+    "places": Place,
+    "times": Time,
+    "quantities": Quantity,
+}
+
+
+@dataclass
+class Analysis:
+    """Everything gossamer found in one document, in the order stages added it."""
+
+    document: Document
+    entities: list[Entity] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    times: list[Time] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    # Filled by later stages; plain dicts until their models land.
+    events: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    rhetoric: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    _counters: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def next_id(self, cls: type[Item]) -> str:
+        n = self._counters.get(cls.prefix, 0) + 1
+        self._counters[cls.prefix] = n
+        return f"{cls.prefix}{n}"
+
+    def new(self, cls: type[Item], start: int, end: int, **attrs: Any) -> Any:
+        """Create an item of `cls` with one mention and append it to its list."""
+        item = cls(id=self.next_id(cls), mentions=[[start, end]], **attrs)
+        self._list_for(cls).append(item)
+        return item
+
+    def _list_for(self, cls: type[Item]) -> list[Any]:
+        for key, kind in KINDS.items():
+            if kind is cls:
+                return getattr(self, key)
+        raise TypeError(f"no list holds {cls.__name__}")
+
+    def text_of(self, mention: Mention) -> str:
+        return self.document.text[mention[0] : mention[1]]
+
+    def get(self, item_id: str) -> Item | None:
+        for key in KINDS:
+            for item in getattr(self, key):
+                if item.id == item_id:
+                    return item
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"schema": SCHEMA, "document": asdict(self.document)}
+        for key in KINDS:
+            out[key] = [asdict(item) for item in getattr(self, key)]
+        for key in ("events", "relations", "claims", "rhetoric", "notes"):
+            out[key] = getattr(self, key)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Analysis":
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"not a {SCHEMA} object: schema={data.get('schema')!r}")
+        analysis = cls(document=Document(**data["document"]))
+        for key, kind in KINDS.items():
+            names = {f.name for f in fields(kind)}
+            items = [kind(**{k: v for k, v in d.items() if k in names}) for d in data.get(key, [])]
+            setattr(analysis, key, items)
+            analysis._counters[kind.prefix] = len(items)
+        for key in ("events", "relations", "claims", "rhetoric", "notes"):
+            setattr(analysis, key, list(data.get(key, [])))
+        return analysis

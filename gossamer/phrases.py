@@ -1,0 +1,148 @@
+"""Finding known names (actor aliases, place names, lexicon phrases) in a parsed document.
+
+Names are compared by a *key*: case-folded letters and digits only, accents and Arabic
+diacritics removed. "Kata’ib Hezbollah", "Kataib Hezbollah" and "KATA'IB HEZBOLLAH" share the
+key ``kataibhezbollah``. A document is scanned token by token: the key of a token span is the
+concatenation of its tokens' keys, so each candidate span costs one dict lookup and the text
+is never re-tokenised. Matches start and end on tokens (no match inside a word).
+
+Short all-capital aliases ("UN", "IS", "AP") are matched case-sensitively, so "us" and "is"
+never match.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from spacy.tokens import Doc
+
+from .nlp import Parsed
+
+T = TypeVar("T")
+
+ACRONYM_MAX = 5
+
+
+@dataclass(frozen=True)
+class Match(Generic[T]):
+    start: int  # character offsets into Document.text
+    end: int
+    tok_start: int  # token indices into the spaCy Doc, end exclusive
+    tok_end: int
+    values: tuple[T, ...]
+
+
+def key(text: str) -> str:
+    """Case-folded letters and digits of `text`, without accents or diacritics."""
+    out = []
+    for ch in unicodedata.normalize("NFKD", text.casefold()):
+        if ch.isalnum():
+            out.append(ch)
+    return "".join(out)
+
+
+def case_key(text: str) -> str:
+    """Letters and digits with case kept, for acronyms ("U.S." -> "US")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if ch.isalnum())
+
+
+def is_acronym(alias: str) -> bool:
+    letters = case_key(alias)
+    return 0 < len(letters) <= ACRONYM_MAX and letters.isupper()
+
+
+def token_keys(parsed: Parsed) -> tuple[list[str], list[str]]:
+    """Per-token keys (folded and case-kept), computed once per document and shared."""
+    cached = parsed.cache.get("token_keys")
+    if cached is None:
+        folded: list[str] = []
+        cased: list[str] = []
+        for tok in parsed.doc:
+            t = tok.text
+            if t.isascii():
+                k = "".join(ch for ch in t.lower() if ch.isalnum())
+                c = "".join(ch for ch in t if ch.isalnum())
+            else:
+                k = key(t)
+                c = case_key(t)
+            folded.append(k)
+            cased.append(c)
+        cached = (folded, cased)
+        parsed.cache["token_keys"] = cached
+    return cached
+
+
+class PhraseIndex(Generic[T]):
+    """A map from name keys to values, scanned over documents by longest match."""
+
+    def __init__(self, max_tokens: int = 8) -> None:
+        self.max_tokens = max_tokens
+        self._folded: dict[str, list[T]] = {}
+        self._cased: dict[str, list[T]] = {}
+
+    def __len__(self) -> int:
+        return len(self._folded) + len(self._cased)
+
+    def add(self, name: str, value: T) -> None:
+        if is_acronym(name):
+            table, k = self._cased, case_key(name)
+        else:
+            table, k = self._folded, key(name)
+        if not k:
+            return
+        values = table.setdefault(k, [])
+        if value not in values:
+            values.append(value)
+
+    def add_all(self, pairs: Iterable[tuple[str, T]]) -> None:
+        for name, value in pairs:
+            self.add(name, value)
+
+    def lookup(self, name: str) -> list[T]:
+        """Values for a name given as a string (for names not found in a document)."""
+        if is_acronym(name):
+            return list(self._cased.get(case_key(name), ()))
+        return list(self._folded.get(key(name), ()))
+
+    def scan(
+        self,
+        parsed: Parsed,
+        start_ok: Callable[[int], bool] | None = None,
+        overlapping: bool = False,
+    ) -> list[Match[T]]:
+        """Longest matches, left to right. `start_ok(i)` may veto token i as a start."""
+        doc: Doc = parsed.doc
+        folded, cased = token_keys(parsed)
+        n = len(doc)
+        matches: list[Match[T]] = []
+        i = 0
+        while i < n:
+            if not folded[i] or (start_ok is not None and not start_ok(i)):
+                i += 1
+                continue
+            best: tuple[int, tuple[T, ...]] | None = None
+            fk = ""
+            ck = ""
+            for j in range(i, min(n, i + self.max_tokens)):
+                if not folded[j]:
+                    if doc[j].is_space and "\n" in doc[j].text:
+                        break  # names do not run across line breaks
+                    continue
+                fk += folded[j]
+                ck += cased[j]
+                hit = self._folded.get(fk)
+                if hit is None and self._cased:
+                    hit = self._cased.get(ck)
+                if hit:
+                    best = (j + 1, tuple(hit))
+            if best is None:
+                i += 1
+                continue
+            end_tok, values = best
+            span = doc[i:end_tok]
+            matches.append(Match(span.start_char, span.end_char, i, end_tok, values))
+            i = i + 1 if overlapping else end_tok
+        return matches

@@ -1,0 +1,1 @@
+"""Pipeline stages: each a callable `(analysis, parsed) -> None` that adds one kind of item."""
