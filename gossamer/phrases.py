@@ -24,6 +24,9 @@ from .nlp import Parsed
 T = TypeVar("T")
 
 ACRONYM_MAX = 5
+PREFIX = 4
+# Names do not run across these tokens.
+_STOP_TOKENS = frozenset({",", ";", ":", "(", ")", "[", "]", '"', "!", "?", ".", "\n", "\n\n"})
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class PhraseIndex(Generic[T]):
         self.max_tokens = max_tokens
         self._folded: dict[str, list[T]] = {}
         self._cased: dict[str, list[T]] = {}
+        self._starts: set[str] = set()  # key prefixes of up to PREFIX chars: cheap rejection of starts
 
     def __len__(self) -> int:
         return len(self._folded) + len(self._cased)
@@ -93,6 +97,8 @@ class PhraseIndex(Generic[T]):
             table, k = self._folded, key(name)
         if not k:
             return
+        for n in range(1, min(PREFIX, len(k)) + 1):
+            self._starts.add(k[:n] if table is self._folded else k[:n].lower())
         values = table.setdefault(k, [])
         if value not in values:
             values.append(value)
@@ -119,8 +125,10 @@ class PhraseIndex(Generic[T]):
         n = len(doc)
         matches: list[Match[T]] = []
         i = 0
+        starts = self._starts
         while i < n:
-            if not folded[i] or (start_ok is not None and not start_ok(i)):
+            first = folded[i]
+            if not first or first[:PREFIX] not in starts or (start_ok is not None and not start_ok(i)):
                 i += 1
                 continue
             best: tuple[int, tuple[T, ...]] | None = None
@@ -128,8 +136,8 @@ class PhraseIndex(Generic[T]):
             ck = ""
             for j in range(i, min(n, i + self.max_tokens)):
                 if not folded[j]:
-                    if doc[j].is_space and "\n" in doc[j].text:
-                        break  # names do not run across line breaks
+                    if doc[j].text in _STOP_TOKENS or (doc[j].is_space and "\n" in doc[j].text):
+                        break
                     continue
                 fk += folded[j]
                 ck += cased[j]
