@@ -160,7 +160,7 @@ class Analysis:
         self._counters[cls.prefix] = n
         return f"{cls.prefix}{n}"
 
-    def new(self, cls: type[Item], start: int, end: int, **attrs: Any) -> Any:
+    def new(self, cls: type[Item], start: int, end: int, /, **attrs: Any) -> Any:
         """Create an item of `cls` with one mention and append it to its list."""
         item = cls(id=self.next_id(cls), mentions=[[start, end]], **attrs)
         self._list_for(cls).append(item)
@@ -174,6 +174,10 @@ class Analysis:
 
     def text_of(self, mention: Mention) -> str:
         return self.document.text[mention[0] : mention[1]]
+
+    def texts(self, item: Item) -> list[str]:
+        """The mention texts of an item, in document order."""
+        return [self.document.text[s:e] for s, e in item.mentions]
 
     def get(self, item_id: str) -> Item | None:
         for key in KINDS:

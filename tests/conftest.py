@@ -35,7 +35,3 @@ def example_text() -> str:
     if not EXAMPLE.exists():
         pytest.skip("../shared/examples is absent")
     return EXAMPLE.read_text(encoding="utf-8")
-
-
-def mention_texts(analysis: Analysis, item) -> list[str]:
-    return [analysis.document.text[s:e] for s, e in item.mentions]

@@ -144,8 +144,12 @@ def valid_mentions(raw: Any, text_len: int) -> list[tuple[int, int]]:
 
 
 def item_dict(item: Any) -> dict[str, Any]:
-    """Typed items and loose dict items read alike."""
-    return item if isinstance(item, dict) else vars(item)
+    """Typed items and loose dict items read alike; anything else is shown, not crashed on."""
+    if isinstance(item, dict):
+        return item
+    if hasattr(item, "__dict__"):
+        return vars(item)
+    return {"id": "?", "value": item}
 
 
 def snippet(text: str, start: int, end: int, context: int = 28, longest: int = 40) -> Snippet:
@@ -155,8 +159,6 @@ def snippet(text: str, start: int, end: int, context: int = 28, longest: int = 4
         mention = mention[: longest - 1] + "…"
     before = text[max(0, start - context - 12) : start]
     after = text[end : end + context + 12]
-    before = before.replace("\n", " ")
-    after = after.replace("\n", " ")
     if start - len(before) > 0:
         cut = before.find(" ", max(0, len(before) - context))
         before = "…" + (before[cut + 1 :] if cut != -1 else before[-context:])
@@ -251,9 +253,9 @@ def iter_mentions(analysis: Analysis) -> Iterator[tuple[int, int, str, Any]]:
                 yield start, end, kind, item
 
 
-def _first_snippet(analysis: Analysis, mentions: Any) -> Cell:
+def _first_snippet(analysis: Analysis, mentions: Any, context: int) -> Cell:
     ms = valid_mentions(mentions, len(analysis.document.text))
-    return snippet(analysis.document.text, *ms[0]) if ms else ""
+    return snippet(analysis.document.text, *ms[0], context=context) if ms else ""
 
 
 def _loose_columns(items: list[dict[str, Any]]) -> list[str]:
@@ -267,8 +269,10 @@ def _loose_columns(items: list[dict[str, Any]]) -> list[str]:
     return ranked[:LOOSE_KEYS_SHOWN]
 
 
-def _row_builders(analysis: Analysis) -> dict[str, tuple[list[str], Callable[[dict[str, Any]], list[Cell]]]]:
-    first = lambda d: _first_snippet(analysis, d.get("mentions"))  # noqa: E731
+def _row_builders(
+    analysis: Analysis, context: int
+) -> dict[str, tuple[list[str], Callable[[dict[str, Any]], list[Cell]]]]:
+    first = lambda d: _first_snippet(analysis, d.get("mentions"), context)  # noqa: E731
     return {
         "entities": (
             ["Id", "Name", "Type", "KB id", "Country", "Mentions", "First mention"],
@@ -298,12 +302,23 @@ def _row_builders(analysis: Analysis) -> dict[str, tuple[list[str], Callable[[di
     }  # fmt: skip
 
 
-def tables(analysis: Analysis) -> list[Table]:
-    """One table per non-empty kind, in display order."""
-    builders = _row_builders(analysis)
+def _order(kind: str, text_len: int) -> Callable[[dict[str, Any]], tuple[int, int]]:
+    """Actors and places most-mentioned first (what the article is about); the rest in reading order."""
+
+    def key(d: dict[str, Any]) -> tuple[int, int]:
+        ms = valid_mentions(d.get("mentions"), text_len)
+        first = ms[0][0] if ms else text_len
+        return (-len(ms), first) if kind in ("entities", "places") else (0, first)
+
+    return key
+
+
+def tables(analysis: Analysis, context: int = 28) -> list[Table]:
+    """One table per non-empty kind, in display order; `context`: snippet characters each side."""
+    builders = _row_builders(analysis, context)
     out: list[Table] = []
     for kind, label in KIND_LABELS.items():
-        items = [item_dict(i) for i in getattr(analysis, kind)]
+        items = sorted((item_dict(i) for i in getattr(analysis, kind)), key=_order(kind, len(analysis.document.text)))
         if not items:
             continue
         if kind in builders:
@@ -316,6 +331,6 @@ def tables(analysis: Analysis) -> list[Table]:
             if any(d.get("mentions") for d in items):
                 columns.append("First mention")
                 for row, d in zip(rows, items):
-                    row.append(_first_snippet(analysis, d.get("mentions")))
+                    row.append(_first_snippet(analysis, d.get("mentions"), context))
         out.append(Table(kind, label, columns, rows, [str(d.get("id", "")) for d in items]))
     return out

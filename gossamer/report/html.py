@@ -20,7 +20,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..model import SCHEMA, Analysis
-from . import KIND_LABELS, Cell, Snippet, Table, fmt_value, header_fields, iter_mentions, tables, tooltip, truncate
+from . import (
+    KIND_LABELS,
+    Cell,
+    Snippet,
+    Table,
+    fmt_value,
+    header_fields,
+    item_dict,
+    iter_mentions,
+    tables,
+    tooltip,
+    truncate,
+)
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
 NUMERIC_COLUMNS = frozenset({"Lat, lon", "Mentions", "GeoNames", "Value"})
@@ -75,7 +87,7 @@ def highlighted(analysis: Analysis) -> str:
     marks = []
     seen_ranges: set[tuple[int, int, str, str]] = set()
     for start, end, kind, item in iter_mentions(analysis):
-        item_id = str(item["id"] if isinstance(item, dict) else item.id)
+        item_id = str(item_dict(item).get("id", "?"))
         key = (start, end, kind, item_id)
         if key in seen_ranges:
             continue

@@ -13,11 +13,13 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from ..model import Analysis
-from . import Cell, Snippet, header_fields, tables, truncate
+from . import Cell, Snippet, Table, header_fields, tables, truncate
 
 # Column widths: long free-text columns are capped, short codes never wrap.
-MAX_WIDTH = {"Name": 32, "Text": 36, "First mention": 56, "Interval": 25, "KB id": 18, "Unit": 16}
+MAX_WIDTH = {"Name": 28, "Text": 36, "First mention": 56, "Interval": 25, "KB id": 14, "Unit": 16}
 LOOSE_MAX = 30
+NARROW = 100
+SNIPPET_CONTEXT = 12
 SHRINKABLE = frozenset({"Name", "Text", "First mention", "KB id", "Unit"})
 KIND_STYLE = {
     "entities": "bold blue",
@@ -59,7 +61,12 @@ def _header(analysis: Analysis) -> Panel:
 def render_terminal(analysis: Analysis, console: Console) -> None:
     """Print the whole report; takes the console so the CLI controls width, colour and capture."""
     console.print(_header(analysis))
-    for table in tables(analysis):
+    narrow = console.width < NARROW
+    for table in tables(analysis, context=SNIPPET_CONTEXT):
+        if narrow and "First mention" in table.columns:
+            # Below ~100 columns the snippet would squeeze the names to nothing.
+            cut = table.columns.index("First mention")
+            table = Table(table.kind, table.title, table.columns[:cut], [r[:cut] for r in table.rows], table.ids)
         rich_table = RichTable(
             title=Text(f"{table.title} ({len(table.rows)})", style=KIND_STYLE.get(table.kind, "bold")),
             title_justify="left",
@@ -74,7 +81,7 @@ def render_terminal(analysis: Analysis, console: Console) -> None:
             limits.append(limit)
             numeric = column in ("Lat, lon", "Mentions", "GeoNames", "Value")
             rich_table.add_column(
-                column,
+                Text(column),  # loose kinds' keys come from data: never parse them as markup
                 justify="right" if numeric else "left",
                 # Only free-text columns give way when the terminal is narrow; the cell
                 # Text is itself no_wrap, so a narrowed column truncates instead of wrapping.

@@ -1,0 +1,733 @@
+"""Counts, sums of money and percentages: "approximately 5,000 members", "dozens killed".
+
+The stage walks the tokens of the one parse and reads a small grammar at each place a number
+can start: a numeral (digits, spelled-out words, "a dozen", "half a million"), a vague amount
+("hundreds", "a few thousand", "tens of thousands"), or a currency sign. Around that core it
+reads the hedge before it ("at least", "nearly"), a range ("between 300 and 500", "2-3
+million"), a bound after it ("12 or more"), and what is counted: the noun the number modifies
+in the dependency parse, the noun after "of" ("thousands of protesters"), a casualty word
+("12 dead"), a currency or "percent".
+
+It does not trust spaCy's CARDINAL spans for the extent of a mention (the small model often
+cuts "a few thousand" or swallows "and"), but it uses the entity labels to *refuse* numbers:
+dates, clock times, ordinals and names with digits ("Article 140", "MiG-29"). Numbers inside a
+Time that the times stage already found are never quantities ("the past 72 hours").
+
+Every word list lives in ``gossamer/data/lexicons/quantities.yaml``; its header states the
+conventions (value of a vague amount = its low end; how bounds fill low/high).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from importlib import resources
+from typing import Any, Generic, TypeVar
+
+import yaml
+from spacy.tokens import Doc, Token
+
+from ..model import Analysis, Quantity
+from ..nlp import Parsed
+from ..phrases import key, token_keys
+
+V = TypeVar("V")
+
+# "5,000", "12", "4.5", "1,200.5"; European "5.000" reads as 5.0 (separators not guessed).
+_NUMERAL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# "4.5bn", "200m": a numeral glued to an abbreviated scale (money only).
+_GLUED_SCALE = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
+_HYPHENS = frozenset({"-", "–", "—"})
+_NUMERIC_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
+_NOUN_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "npadvmod", "conj", "appos"})
+_SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
+_MAX_GAP = 4  # tokens allowed between a number and its counted noun ("40 armoured vehicles")
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+@dataclass(frozen=True)
+class Table(Generic[V]):
+    """A phrase table matched on token keys; single tokens with symbols ("US$", "%") by text."""
+
+    keyed: dict[str, V]
+    raw: dict[str, V]
+    max_tokens: int
+
+    @classmethod
+    def build(cls, mapping: Mapping[str, V]) -> "Table[V]":
+        keyed: dict[str, V] = {}
+        raw: dict[str, V] = {}
+        longest = 1
+        for phrase, value in mapping.items():
+            phrase = str(phrase)
+            words = phrase.split()
+            if all(w.isalnum() for w in words):
+                keyed[key(phrase)] = value
+                longest = max(longest, len(words))
+            else:  # "US$", "%", "a.m.": compared as one token's lowercased text
+                raw[phrase.lower()] = value
+        return cls(keyed, raw, longest)
+
+    def forward(self, doc: Doc, keys: list[str], i: int) -> tuple[V, int] | None:
+        """Longest phrase starting at token i, with the token index after it."""
+        n = len(doc)
+        if i >= n:
+            return None
+        if self.raw:
+            hit = self.raw.get(doc[i].lower_)
+            if hit is not None:
+                return hit, i + 1
+        best: tuple[V, int] | None = None
+        acc = ""
+        for j in range(i, min(n, i + self.max_tokens)):
+            if not keys[j]:
+                break
+            acc += keys[j]
+            hit = self.keyed.get(acc)
+            if hit is not None:
+                best = (hit, j + 1)
+        return best
+
+    def backward(self, doc: Doc, keys: list[str], end: int) -> tuple[V, int] | None:
+        """Longest phrase ending just before token `end`, with its first token index."""
+        if end <= 0:
+            return None
+        best: tuple[V, int] | None = None
+        acc = ""
+        for j in range(end - 1, max(-1, end - 1 - self.max_tokens), -1):
+            if not keys[j]:
+                break
+            acc = keys[j] + acc
+            hit = self.keyed.get(acc)
+            if hit is not None:
+                best = (hit, j)
+        if best is None and self.raw:
+            hit = self.raw.get(doc[end - 1].lower_)
+            if hit is not None:
+                best = (hit, end - 1)
+        return best
+
+
+@dataclass(frozen=True)
+class Hedge:
+    bound: str
+    approximate: bool
+    linked: bool = False
+
+
+@dataclass(frozen=True)
+class Span:
+    low: Decimal
+    high: Decimal
+    base: Decimal = Decimal(1)
+    needs_of: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    approximators: Table[Hedge]
+    suffixes: Table[Hedge]
+    between: str
+    joiners: frozenset[str]
+    change_markers: frozenset[str]
+    approximate_joiners: frozenset[str]
+    small: dict[str, int]
+    tens: dict[str, int]
+    scales: dict[str, Decimal]
+    multipliers: dict[str, Decimal]
+    one_words: frozenset[str]
+    half: str
+    joiner: str
+    money_scales: dict[str, Decimal]
+    plurals: dict[str, Span]
+    quantifiers: Table[Span]
+    casualty_words: Table[str]
+    casualty_verbs: dict[str, str]
+    currency_symbols: dict[str, str]
+    currency_codes: frozenset[str]
+    currency_words: Table[str]
+    percent: Table[str]
+    time_units: Table[bool]
+    not_counts: frozenset[str]
+    not_units: frozenset[str]
+    unit_lemmas: dict[str, str]
+    label_prefixes: frozenset[str]
+    one_pronoun_before: frozenset[str]
+    never_labels: frozenset[str]
+    unless_counted_labels: frozenset[str]
+    starters: frozenset[str] = field(default_factory=frozenset)
+
+
+def _keys(words: list[Any]) -> frozenset[str]:
+    return frozenset(key(str(w)) or str(w) for w in words)
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    """The quantities word lists, parsed once per process."""
+    text = resources.files("gossamer").joinpath("data/lexicons/quantities.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    nw = data["number_words"]
+    vague = data["vague"]
+    hedge = lambda d: Hedge(d["bound"], bool(d["approximate"]), bool(d.get("linked", False)))  # noqa: E731
+    plurals = {
+        key(w): Span(Decimal(d["low"]), Decimal(d["high"]), Decimal(d["base"]), bool(d.get("needs_of", False)))
+        for w, d in vague["plurals"].items()
+    }
+    quantifiers = {w: Span(Decimal(d["low"]), Decimal(d["high"])) for w, d in vague["quantifiers"].items()}
+    small = {key(w): int(v) for w, v in nw["small"].items()}
+    tens = {key(w): int(v) for w, v in nw["tens"].items()}
+    scales = {key(w): Decimal(v) for w, v in nw["scales"].items()}
+    one_words = _keys(nw["one_words"])
+    lex = Lexicon(
+        approximators=Table.build({p: hedge(d) for p, d in data["approximators"]["phrases"].items()}),
+        suffixes=Table.build({p: hedge(d) for p, d in data["suffixes"]["phrases"].items()}),
+        between=key(data["ranges"]["open"]),
+        joiners=frozenset(str(j).lower() for j in data["ranges"]["joiners"]),
+        change_markers=_keys(data["ranges"]["change_markers"]),
+        approximate_joiners=frozenset(str(j).lower() for j in data["ranges"]["approximate_joiners"]),
+        small=small,
+        tens=tens,
+        scales=scales,
+        multipliers={key(w): Decimal(v) for w, v in nw["multipliers"].items()},
+        one_words=one_words,
+        half=key(nw["half"]),
+        joiner=key(nw["joiner"]),
+        money_scales={key(w): Decimal(v) for w, v in data["money_scales"]["words"].items()},
+        plurals=plurals,
+        quantifiers=Table.build(quantifiers),
+        casualty_words=Table.build(data["casualties"]["words"]),
+        casualty_verbs={str(k): str(v) for k, v in data["casualties"]["verbs"].items()},
+        currency_symbols={str(k): str(v) for k, v in data["currency"]["symbols"].items()},
+        currency_codes=frozenset(str(c) for c in data["currency"]["codes"]),
+        currency_words=Table.build(data["currency"]["words"]),
+        percent=Table.build(data["percent"]["words"]),
+        time_units=Table.build({w: True for w in data["time_units"]["words"]}),
+        not_counts=_keys(data["not_counts"]["words"]),
+        not_units=_keys(data["not_units"]["words"]),
+        unit_lemmas={str(k).lower(): str(v) for k, v in data["unit_lemmas"]["words"].items()},
+        label_prefixes=frozenset(str(w).lower() for w in data["label_prefixes"]["words"]),
+        one_pronoun_before=_keys(data["one_pronoun_before"]["words"]),
+        never_labels=frozenset(data["entity_labels"]["never"]),
+        unless_counted_labels=frozenset(data["entity_labels"]["unless_counted"]),
+    )
+    starters = set(small) | set(tens) | set(plurals) | set(one_words) | {lex.half}
+    starters |= {key(p.split()[0]) for p in quantifiers}
+    return replace(lex, starters=frozenset(starters))
+
+
+# --------------------------------------------------------------------------- grammar
+
+
+@dataclass
+class Core:
+    """A number read from the tokens, before hedges and units."""
+
+    start: int  # first token (a currency sign included)
+    end: int  # token after the last one
+    value: Decimal
+    low: Decimal | None = None
+    high: Decimal | None = None
+    vague: bool = False
+    spelled_one: bool = False  # the bare word "one": needs a counted noun
+    needs_unit: bool = False  # a bare quantifier ("several") needs a counted noun
+    trailing_scale: Decimal | None = None  # "3 million": shared with the low end of a range
+    plain: str | None = None  # the single numeral token's text, for year and phone checks
+    currency: str | None = None
+
+
+def _is_numeral(text: str) -> bool:
+    return bool(_NUMERAL.match(text))
+
+
+def _dec(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def _glued(doc: Doc, i: int) -> bool:
+    """No space between token i and token i + 1."""
+    return i + 1 < len(doc) and not doc[i].whitespace_
+
+
+class Reader:
+    """Reads quantities over one parsed document."""
+
+    def __init__(self, lex: Lexicon, doc: Doc, keys: list[str]) -> None:
+        self.lex = lex
+        self.doc = doc
+        self.keys = keys
+        self.n = len(doc)
+
+    # -- keys with bounds checks
+    def k(self, i: int) -> str:
+        return self.keys[i] if 0 <= i < self.n else ""
+
+    # -- numerals
+    def number(self, i: int, money: bool = False) -> Core | None:
+        """A cardinal numeral at token i: digits, words, or both ("1.2 million")."""
+        lex, doc = self.lex, self.doc
+        if i >= self.n:
+            return None
+        k = self.keys[i]
+        text = doc[i].text
+        if money:
+            m = _GLUED_SCALE.match(text.lower())
+            if m and m.group(2) in lex.money_scales:
+                return Core(i, i + 1, Decimal(m.group(1)) * lex.money_scales[m.group(2)],
+                            trailing_scale=lex.money_scales[m.group(2)])
+        if k == lex.half and self.k(i + 1) in lex.one_words and self.k(i + 2) in lex.scales:
+            scale = lex.scales[self.keys[i + 2]]
+            return Core(i, i + 3, Decimal("0.5") * scale, trailing_scale=scale)
+        total = Decimal(0)
+        cur: Decimal | None = None
+        last: str | None = None
+        last_big: Decimal | None = None
+        trailing: Decimal | None = None
+        plain: str | None = None
+        j = i
+        if k in lex.one_words:
+            if self.k(i + 1) not in lex.scales and self.k(i + 1) not in lex.multipliers:
+                return None
+            cur, last, j = Decimal(1), "a", i + 1
+        while j < self.n:
+            k = self.keys[j]
+            if last is None and _is_numeral(doc[j].text):
+                cur, last, plain = _dec(doc[j].text), "digit", doc[j].text
+                j += 1
+                if money:
+                    abbr = self.k(j)
+                    if abbr in lex.money_scales and not doc[j - 1].whitespace_:
+                        scale = lex.money_scales[abbr]
+                        return Core(i, j + 1, cur * scale, trailing_scale=scale)
+                continue
+            if k in lex.small or k in lex.tens:
+                if last not in (None, "hundred", "big", "and"):
+                    break
+                add = Decimal(lex.small.get(k, 0) or lex.tens.get(k, 0))
+                step = 1
+                # "twenty-three"
+                if (k in lex.tens and _glued(doc, j) and doc[j + 1].text in _HYPHENS and _glued(doc, j + 1)
+                        and 0 < lex.small.get(self.k(j + 2), 0) < 10):
+                    add += lex.small[self.keys[j + 2]]
+                    step = 3
+                cur = (cur or Decimal(0)) + add
+                last = "num"
+                j += step
+                continue
+            if k in lex.scales:
+                scale = lex.scales[k]
+                if last not in ("num", "digit", "a", "hundred") or cur is None or cur == 0:
+                    break
+                if scale < 1000:
+                    if last == "hundred" or cur >= 100:
+                        break
+                    cur *= scale
+                    last = "hundred"
+                else:
+                    if last_big is not None and scale >= last_big:
+                        break
+                    total += cur * scale
+                    cur, last, last_big = None, "big", scale
+                trailing = scale
+                j += 1
+                continue
+            if k in lex.multipliers and last in ("num", "digit", "a") and cur is not None:
+                cur *= lex.multipliers[k]
+                last, trailing = "dozen", lex.multipliers[k]
+                j += 1
+                continue
+            if (k == lex.joiner and last in ("hundred", "big")
+                    and (self.k(j + 1) in lex.small or self.k(j + 1) in lex.tens)):
+                last = "and"
+                j += 1
+                continue
+            break
+        if last in (None, "a"):
+            return None
+        value = total + (cur or Decimal(0))
+        spelled_one = j == i + 1 and self.keys[i] == "one"
+        return Core(i, j, value, trailing_scale=trailing, plain=plain if j == i + 1 else None,
+                    spelled_one=spelled_one)
+
+    def vague(self, i: int) -> Core | None:
+        """A vague amount at token i: "dozens", "tens of thousands", "several hundred"."""
+        lex, doc = self.lex, self.doc
+        hit = lex.quantifiers.forward(doc, self.keys, i)
+        if hit is not None:
+            span, j = hit
+            factor = Decimal(1)
+            while self.k(j) in lex.scales or self.k(j) in lex.multipliers:
+                factor *= lex.scales.get(self.keys[j]) or lex.multipliers[self.keys[j]]
+                j += 1
+            if factor == 1:
+                return Core(i, j, span.low, span.low, span.high, vague=True, needs_unit=True)
+            low, high = span.low * factor, (span.high + 1) * factor - 1
+            return Core(i, j, low, low, high, vague=True, trailing_scale=factor)
+        span = lex.plurals.get(self.keys[i])
+        if span is None or doc[i].pos_ not in ("NOUN", "NUM", "PROPN"):
+            return None
+        if span.needs_of and self.k(i + 1) != "of":
+            return None
+        low, high, j = span.low, span.high, i + 1
+        while self.k(j) == "of" and self.k(j + 1) in lex.plurals:
+            base = lex.plurals[self.keys[j + 1]].base
+            low, high = low * base, (high + 1) * base - 1
+            j += 2
+        return Core(i, j, low, low, high, vague=True)
+
+    def core(self, i: int) -> Core | None:
+        """A currency sign or code and/or a numeral or vague amount starting at token i."""
+        lex, doc = self.lex, self.doc
+        text = doc[i].text
+        currency = lex.currency_symbols.get(text)
+        if currency is None and text in lex.currency_codes and doc[i].is_upper:
+            currency = text
+        if currency is not None:
+            core = self.number(i + 1, money=True) or self.vague(i + 1)
+            if core is None:
+                return None
+            core.start, core.currency = i, currency
+            return core
+        k = self.keys[i]
+        if not (k in lex.starters or (text[:1].isdigit())):
+            return None
+        return self.vague(i) or self.number(i)
+
+
+# --------------------------------------------------------------------------- the stage
+
+
+@dataclass
+class Reading:
+    start: int
+    end: int
+    value: Decimal
+    low: Decimal | None
+    high: Decimal | None
+    approximate: bool
+    bound: str
+    unit: str | None
+    vague: bool
+
+
+class QuantityStage:
+    """Adds `Quantity` items: counts, money and percentages with their hedges and units."""
+
+    name = "quantities"
+
+    def __init__(self) -> None:
+        self.lex = lexicon()
+
+    def __call__(self, analysis: Analysis, parsed: Parsed) -> None:
+        doc = parsed.doc
+        keys, _ = token_keys(parsed)
+        reader = Reader(self.lex, doc, keys)
+        text = analysis.document.text
+        times = [(s, e) for t in analysis.times for s, e in t.mentions]
+        i, n = 0, len(doc)
+        while i < n:
+            core = reader.core(i)
+            if core is None:
+                i += 1
+                continue
+            reading, resume = self._read(reader, core, times)
+            if reading is not None:
+                start = doc[reading.start].idx
+                last = doc[reading.end - 1]
+                end = last.idx + len(last.text)
+                analysis.new(
+                    Quantity, start, end,
+                    text=text[start:end],
+                    value=_out(reading.value),
+                    low=_out(reading.low),
+                    high=_out(reading.high),
+                    approximate=reading.approximate,
+                    bound=reading.bound,
+                    unit=reading.unit,
+                    vague=reading.vague,
+                )
+            i = max(resume, i + 1)
+
+    # The decisions around one core. Returns the reading (or None) and where to resume.
+    def _read(self, r: Reader, core: Core, times: list[tuple[int, int]]) -> tuple[Reading | None, int]:
+        lex, doc, keys = self.lex, r.doc, r.keys
+        first = core.start  # currency sign included
+        num_start = first + (1 if core.currency is not None else 0)
+        j = core.end
+        low, high, value = core.low, core.high, core.value
+        bound, approximate = ("about", True) if core.vague else ("exact", False)
+        start = first
+        core_tokens = list(range(num_start, core.end))
+
+        # -- a range: "between 300 and 500", "300 to 500", "2-3 million", "two or three"
+        between = r.k(first - 1) == lex.between
+        is_range = False
+        joined_by_hyphen = False
+        if not core.vague and j < r.n:
+            joiner = doc[j].lower_
+            ok = False
+            if between and keys[j] == "and":
+                ok = True
+            elif joiner in lex.joiners and r.k(first - 1) not in lex.change_markers:
+                if joiner in _HYPHENS:
+                    ok = joiner != "-" or (not doc[j - 1].whitespace_ and not doc[j].whitespace_)
+                    joined_by_hyphen = joiner == "-"
+                elif lex.suffixes.forward(doc, keys, j) is None:  # "12 or more" is not a range
+                    ok = True
+            if ok:
+                y_at = j + 1
+                if core.currency is not None and y_at < r.n and doc[y_at].text in lex.currency_symbols:
+                    y_at += 1
+                other = r.number(y_at, money=core.currency is not None)
+                if other is not None:
+                    x = core.value
+                    if core.trailing_scale is None and other.trailing_scale and x * other.trailing_scale <= other.value:
+                        x *= other.trailing_scale
+                    if x < other.value:
+                        is_range = True
+                        low, high = x, other.value
+                        value = (x + other.value) / 2
+                        bound = "range"
+                        approximate = joiner in lex.approximate_joiners
+                        core_tokens += list(range(other.start, other.end))
+                        j = other.end
+                        if between:
+                            start = first - 1
+                    elif joined_by_hyphen:
+                        return None, other.end  # "555-1234", "2-1": codes, phones, scores
+        if not is_range and core.plain is not None and self._glued_to_digits(doc, num_start, core.end):
+            return None, core.end
+
+        # -- a hedge before: "approximately", "at least", "nearly"
+        if not is_range or not between:
+            hit = lex.approximators.backward(doc, keys, first)
+            if hit is not None:
+                hedge, h_start = hit
+                if not hedge.linked or self._linked(doc, h_start, first, j):
+                    start = h_start
+                    approximate = approximate or hedge.approximate
+                    if not is_range:
+                        bound = hedge.bound
+        elif is_range and between:
+            hit = lex.approximators.backward(doc, keys, first - 1)
+            if hit is not None and not hit[0].linked:
+                start = hit[1]
+                approximate = approximate or hit[0].approximate
+
+        # -- a bound after: "12 or more", "5,000-plus", "40-odd"
+        at = j + 1 if j < r.n and doc[j].text == "-" and not doc[j - 1].whitespace_ else j
+        hit = lex.suffixes.forward(doc, keys, at)
+        if hit is not None and not is_range:
+            hedge, j = hit
+            bound = hedge.bound
+            approximate = approximate or hedge.approximate
+
+        # -- what is counted
+        unit: str | None = None
+        counted = False  # a noun or word that says what is counted
+        currency = core.currency
+        end = j
+        if currency is None and j < r.n and doc[j].text in lex.currency_codes and doc[j].is_upper:
+            currency, end = doc[j].text, j + 1
+        pct = lex.percent.forward(doc, keys, j) if currency is None else None
+        if pct is not None:
+            unit, end, counted = pct[0], pct[1], True
+        elif currency is not None:
+            unit, counted = currency, True
+            word = lex.currency_words.forward(doc, keys, end)
+            if word is not None:
+                end = word[1]
+        else:
+            word = lex.currency_words.forward(doc, keys, j)
+            if word is not None:
+                unit, end, counted = word[0], word[1], True
+        if unit is None:
+            if self._time_unit_follows(r, j) or r.k(j) in lex.not_counts:
+                return None, j
+            subject_tokens = [doc[t] for t in core_tokens]
+            casualty = lex.casualty_words.forward(doc, keys, j)
+            noun = None if casualty else self._counted_noun(r, core_tokens, j)
+            if casualty is not None:
+                unit, end, counted = casualty[0], casualty[1], True
+            elif noun is not None:
+                if lex.time_units.forward(doc, keys, noun.i) is not None:
+                    return None, j
+                if keys[noun.i] in lex.not_units:
+                    subject_tokens.append(noun)
+                else:
+                    unit, end, counted = self._lemma(noun), noun.i + 1, True
+            else:
+                of_noun = self._of_noun(r, core, j)
+                if of_noun is not None:
+                    if core.spelled_one:
+                        return None, j  # "one of the ..."
+                    unit, end, counted = self._lemma(of_noun), of_noun.i + 1, True
+            if unit is None:
+                for tok in subject_tokens:
+                    if tok.dep_ in _SUBJ_DEPS and tok.head.lemma_ in lex.casualty_verbs:
+                        unit, counted = lex.casualty_verbs[tok.head.lemma_], True
+                        break
+
+        # -- refusals
+        if self._refused(r, core, core_tokens, start, unit, counted, times, is_range,
+                         hedged=start < first or bound != "exact"):
+            return None, j
+        if joined_by_hyphen and is_range and not counted:
+            return None, j
+
+        # -- bounds fill low/high
+        if bound == "at_least":
+            low, high = (low if low is not None else value), None
+        elif bound == "at_most":
+            high, low = (high if high is not None else value), None
+            if core.vague and core.high is not None:
+                high = core.high
+        return Reading(start, max(end, j), value, low, high, approximate, bound, unit, core.vague), max(end, j)
+
+    def _linked(self, doc: Doc, h_start: int, first: int, end: int) -> bool:
+        """An ambiguous hedge ("about", "over", "some") must modify the number itself."""
+        for t in range(h_start, first):
+            if first <= doc[t].head.i < end:
+                return True
+        tok = doc[first]
+        return tok.ent_iob_ == "I" and tok.ent_type_ in _NUMERIC_LABELS
+
+    def _glued_to_digits(self, doc: Doc, start: int, end: int) -> bool:
+        """Part of "555-1234", "12/05", "MiG-29" or "770 123 4567": a code, not a count."""
+        n = len(doc)
+        if end < n - 1 and not doc[end - 1].whitespace_ and doc[end].text in _HYPHENS | {"/", "."} \
+                and not doc[end].whitespace_ and doc[end + 1].text[:1].isdigit():
+            return True
+        if start >= 1 and not doc[start - 1].whitespace_ and doc[start - 1].text in _HYPHENS | {"/", "+"}:
+            return True
+        if end < n and _is_numeral(doc[end].text):  # two numerals in a row
+            return True
+        return start >= 1 and _is_numeral(doc[start - 1].text)
+
+    def _time_unit_follows(self, r: Reader, j: int) -> bool:
+        """ "72 hours", "25-year-old", "10 pm": durations, ages and clock times."""
+        doc = r.doc
+        if j < r.n and doc[j].text in _HYPHENS and not doc[j - 1].whitespace_:
+            j += 1
+        return self.lex.time_units.forward(doc, r.keys, j) is not None
+
+    def _counted_noun(self, r: Reader, core_tokens: list[int], j: int) -> Token | None:
+        """The noun the number modifies, if it follows within a few modifier tokens."""
+        doc = r.doc
+        inside = set(core_tokens)
+        for t in core_tokens:
+            head = doc[t].head
+            if head.i in inside or head.i < j or head.i - j > _MAX_GAP or head.pos_ != "NOUN":
+                continue
+            if doc[t].dep_ not in _NOUN_DEPS:
+                continue
+            if all(self._modifier(doc, head, m) for m in range(j, head.i)):
+                return head
+        if j < r.n and doc[j].pos_ == "NOUN" and doc[j].tag_ == "NNS":
+            return doc[j]
+        return None
+
+    @staticmethod
+    def _modifier(doc: Doc, noun: Token, m: int) -> bool:
+        tok = doc[m]
+        if tok.like_num or tok.is_space or "\n" in tok.whitespace_:
+            return False
+        if tok.is_punct and tok.text not in _HYPHENS:
+            return False
+        return noun.is_ancestor(tok)
+
+    def _of_noun(self, r: Reader, core: Core, j: int) -> Token | None:
+        """ "thousands of protesters", "a handful of fighters": the object of "of"."""
+        doc = r.doc
+        if r.k(j) == "of":
+            of = doc[j]
+        elif core.end - 1 >= core.start and r.k(core.end - 1) == "of":
+            of = doc[core.end - 1]
+        else:
+            return None
+        for child in of.children:
+            if child.dep_ == "pobj" and child.pos_ == "NOUN" and 0 < child.i - of.i <= _MAX_GAP + 1:
+                if any(doc[m].like_num or doc[m].is_punct for m in range(of.i + 1, child.i)):
+                    return None
+                if self.lex.time_units.forward(doc, r.keys, child.i) is not None:
+                    return None
+                return child
+        return None
+
+    def _lemma(self, tok: Token) -> str:
+        lower = tok.lower_
+        fixed = self.lex.unit_lemmas.get(lower)
+        if fixed is not None:
+            return fixed
+        return (tok.lemma_ or lower).lower()
+
+    def _refused(self, r: Reader, core: Core, core_tokens: list[int], start: int, unit: str | None,
+                 counted: bool, times: list[tuple[int, int]], is_range: bool, hedged: bool) -> bool:
+        """Dates, times, ordinals, names with numbers, labels, years, pronoun "one"."""
+        lex, doc = self.lex, r.doc
+        lo_char = doc[core_tokens[0]].idx
+        last = doc[core_tokens[-1]]
+        hi_char = last.idx + len(last.text)
+        for s, e in times:
+            if s < hi_char and lo_char < e:
+                return True
+        for t in core_tokens:
+            label = doc[t].ent_type_
+            if label in lex.never_labels:
+                return True
+            if label in lex.unless_counted_labels and not counted:
+                return True
+        if core.needs_unit and not counted:
+            return True
+        first = core_tokens[0]
+        before = doc[start - 1] if start > 0 else None  # the token before the whole mention
+        if core.spelled_one:
+            if not counted and not hedged:
+                return True  # bare "one" is nearly always the pronoun
+            if doc[first].pos_ == "PRON" or r.k(first - 1) in lex.one_pronoun_before:
+                return True  # "no one", "the one who"
+        if not hedged and not counted and core.currency is None:
+            if before is not None and before.lower_ in lex.label_prefixes:
+                return True
+            head = doc[first].head
+            if head.i < first and head.pos_ in ("NOUN", "PROPN") and doc[first].dep_ in ("nummod", "appos", "compound", "npadvmod"):
+                return True  # "Resolution 2231", "page 5"
+            if before is not None and before.is_title and before.pos_ in ("NOUN", "PROPN") and not before.is_sent_start:
+                return True  # "Unit 45"
+            if core.plain is not None and not is_range:
+                if len(core.plain) == 4 and core.plain.isdigit() and 1800 <= int(core.plain) <= 2100:
+                    return True  # a year
+                if self._list_marker(doc, first):
+                    return True
+        if core.plain is not None and not core.currency:
+            digits = core.plain.replace(",", "").split(".")[0]
+            if (len(digits) > 1 and digits.startswith("0")) or (len(digits) >= 7 and "," not in core.plain):
+                return True  # "0770", "07701234567": identifiers and phone numbers
+            if len(digits) == 4 and "," not in core.plain and 1800 <= int(digits) <= 2100 and not hedged:
+                if any(doc[t].ent_type_ in lex.unless_counted_labels for t in core_tokens):
+                    return True  # "2015 elections" tagged as a date
+        return False
+
+    @staticmethod
+    def _list_marker(doc: Doc, i: int) -> bool:
+        """ "1." or "2)" opening a line, "[3]" as a footnote."""
+        nxt = doc[i + 1].text if i + 1 < len(doc) else ""
+        prev = doc[i - 1] if i > 0 else None
+        line_start = prev is None or "\n" in prev.text or "\n" in prev.whitespace_
+        if line_start and nxt in (".", ")"):
+            return True
+        return prev is not None and prev.text in ("[", "(") and nxt in ("]", ")")
+
+
+def _out(number: Decimal | None) -> float | int | None:
+    """Whole numbers as int (5000, not 5000.0) so the JSON reads as written."""
+    if number is None:
+        return None
+    if number == number.to_integral_value():
+        return int(number)
+    return float(number)
