@@ -61,6 +61,8 @@ def _documents(paths: list[str], published: str | None, max_bytes: int, failures
             failures.append(str(item))
             err.print(f"gossamer: skipped {item}", markup=False)
             continue
+        for warning in item.meta.get("warnings", ()):
+            err.print(f"gossamer: warning: {item.source}: {warning}", markup=False)
         if published and not item.published:
             item.published = published
         yield item

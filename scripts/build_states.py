@@ -166,6 +166,9 @@ def build_entries() -> list[dict]:
         aliases = [a for a in _dedupe(candidates, name) if a not in unsafe]
 
         capital = CAPITAL_OVERRIDES.get(iso2) or _clean(geo.get("capital"))
+        entry_source = source
+        if iso2 in CAPITAL_OVERRIDES:
+            entry_source += "; capital overridden in scripts/build_states.py (CAPITAL_OVERRIDES)"
         entries.append(
             {
                 "id": country.alpha_3,
@@ -177,7 +180,7 @@ def build_entries() -> list[dict]:
                 "demonyms": _dedupe(demonyms.get(iso2, []), ""),
                 "capital": capital,
                 "capital_geonames_id": find_capital_id(capital, cities.get(iso2, [])),
-                "source": source,
+                "source": entry_source,
             }
         )
     entries.sort(key=lambda e: e["id"])

@@ -1,0 +1,94 @@
+"""Evaluation harnesses: score gossamer against gold-annotated corpora.
+
+`add_eval_commands(app)` mounts ``gossamer eval ...`` on the main CLI. The heavy modules (the
+pipeline, the corpus readers) are imported only when a command runs, so ``gossamer --help``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+
+def add_eval_commands(app: typer.Typer) -> None:
+    """Register the ``eval`` sub-command group on `app`."""
+    eval_app = typer.Typer(
+        name="eval",
+        help="Score gossamer against gold-annotated corpora (read-only evaluation data).",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+
+    @eval_app.command("geo")
+    def geo(
+        path: Annotated[Path, typer.Argument(help="Corpus file (LGL-style, GeoVirus or GeoWebNews XML) or folder.")],
+        gold_spans: Annotated[
+            bool, typer.Option("--gold-spans", help="Resolve the gold toponym spans instead of gossamer's own.")
+        ] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+        limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Score only the first N documents.")] = None,
+    ) -> None:
+        """Geoparsing: place recognition P/R/F1 and resolution accuracy@161km, median error, AUC."""
+        from .geo import run_geo_eval
+
+        err = Console(stderr=True, highlight=False)
+        try:
+            result = run_geo_eval(path, gold_spans=gold_spans, limit=limit)
+        except FileNotFoundError:
+            err.print(f"gossamer: usage error: no such corpus: {path}", markup=False)
+            raise typer.Exit(2) from None
+        except ValueError as exc:
+            err.print(f"gossamer: usage error: {exc}", markup=False)
+            raise typer.Exit(2) from None
+        except RuntimeError as exc:
+            err.print(f"gossamer eval geo: {exc}", markup=False)
+            raise typer.Exit(1) from None
+        if as_json:
+            typer.echo(json.dumps(result))
+        else:
+            Console(highlight=False).print(geo_table(result))
+
+    app.add_typer(eval_app, name="eval")
+
+
+def _fmt(value: Any, pct: bool = False) -> str:
+    if value is None:
+        return "-"
+    if pct:
+        return f"{100 * value:.1f}%"
+    return f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
+
+
+def geo_table(result: dict[str, Any]) -> Table:
+    """The result of `run_geo_eval` as a readable two-column table."""
+    rec, res = result["recognition"], result["resolution"]
+    ov = rec["overlap"]
+    table = Table(title=f"geo eval: {result['corpus']} ({result['mode']})", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    off = result.get("offsets", {})
+    rows = [
+        ("documents", _fmt(result["n_docs"])),
+        ("gold toponyms (with coordinates)", f"{_fmt(result['n_gold'])} ({_fmt(result['n_gold_with_coords'])})"),
+        ("predicted place mentions", _fmt(rec["n_pred"])),
+        ("recognition exact P / R / F1", " / ".join(_fmt(rec[k], True) for k in ("p", "r", "f1"))),
+        ("recognition overlap P / R / F1", " / ".join(_fmt(ov[k], True) for k in ("p", "r", "f1"))),
+        ("resolution scored (resolved)", f"{_fmt(res['n_scored'])} ({_fmt(res['n_resolved'])})"),
+        ("accuracy@161km", _fmt(res["acc161"], True)),
+        ("hits@161km over all gold with coordinates", _fmt(res["recall161"], True)),
+        ("median / mean error km", f"{_fmt(res['median_km'])} / {_fmt(res['mean_km'])}"),
+        ("AUC (lower is better)", "-" if res["auc"] is None else f"{res['auc']:.3f}"),
+        ("offsets repaired / dropped", f"{_fmt(off.get('repaired', 0))} / {_fmt(off.get('dropped', 0))}"),
+        ("seconds", f"{result['seconds']:.1f}"),
+    ]
+    for label, value in rows:
+        table.add_row(label, value)
+    for warning in result.get("warnings", []):
+        table.add_row("warning", warning)
+    return table

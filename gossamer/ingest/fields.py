@@ -37,6 +37,8 @@ FIELD_KEYS: dict[str, str] = {
 }
 META_FIELDS = ("title", "url", "outlet", "author", "published")
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_PLAIN_NODES = 10_000
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HAS_CLOCK = re.compile(r"\d{1,2}:\d{2}")
 
@@ -115,24 +117,41 @@ def _parse_prose_date(raw: str) -> str | None:
     return parsed.date().isoformat()
 
 
-def plain(value: Any) -> Any:
-    """JSON-safe copy of a YAML/JSON value, so `Document.meta` always serialises."""
-    if value is None or isinstance(value, (str, int, bool)):
+def clean(text: str) -> str:
+    """Text safe to hash and write: JSON escapes can smuggle in lone surrogates (``\\ud800``)."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def plain(value: Any, budget: list[int] | None = None) -> Any:
+    """JSON-safe copy of a YAML/JSON value, so `Document.meta` always serialises.
+
+    The node budget stops YAML aliases (a "billion laughs" header) from expanding
+    into an exponential copy.
+    """
+    budget = budget if budget is not None else [_PLAIN_NODES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        return "..."
+    if value is None or isinstance(value, (int, bool)):
         return value
+    if isinstance(value, str):
+        return clean(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {clean(str(k)): plain(v, budget) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
-        return [plain(v) for v in value]
-    return str(value)
+        return [plain(v, budget) for v in value]
+    return clean(str(value))
 
 
 def _as_text(value: Any) -> str | None:
     if isinstance(value, str):
-        value = " ".join(value.split())
+        value = clean(" ".join(value.split()))
         return value or None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
@@ -187,4 +206,4 @@ def make_document(
         meta["extra"] = extra
     if warnings:
         meta["warnings"] = warnings
-    return Document(text=text, source=source, meta=meta, **values)
+    return Document(text=clean(text), source=source, meta=meta, **values)

@@ -42,6 +42,8 @@ _META_KEYS: dict[str, tuple[str, ...]] = {
     "url": ("og:url",),
 }  # fmt: skip
 
+_TRAFILATURA_KEY = {"outlet": "sitename", "published": "date"}
+
 
 def declared_charset(head: bytes) -> str | None:
     """The charset a page declares in a <meta> tag, used only when its bytes are not UTF-8."""
@@ -167,7 +169,7 @@ def read_html(html: str, source: str, meta: dict[str, Any]) -> Iterator[Document
     record: dict[str, Any] = {}
     head_title = _SPACE.sub(" ", "".join(scan.title)).strip()
     for field, keys in _META_KEYS.items():
-        value = extracted.get("sitename" if field == "outlet" else ("date" if field == "published" else field))
+        value = extracted.get(_TRAFILATURA_KEY.get(field, field))
         found = next((scan.meta[k] for k in keys if k in scan.meta), None)
         if field == "published" and found and normalise_published(found):
             value = found  # the page's own timestamp keeps the time of day trafilatura drops

@@ -21,6 +21,7 @@ from .fields import make_document
 
 _DECODER = json.JSONDecoder()
 _WS = re.compile(r"[ \t\r\n\ufeff]*")
+_REST_LOST = "the rest of the file was not read"
 _TEXT_ALIASES = ("body", "content", "article", "maintext", "full_text")
 
 _JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number",
@@ -53,6 +54,14 @@ def article(
     return make_document(body, source or base, obj, meta, skip=("text",))
 
 
+def _guarded_article(obj: Any, base: str, line: int | None, meta: dict[str, Any], source: str | None) -> Any:
+    # One odd record must cost one line, not the rest of a ten-thousand-line feed.
+    try:
+        return article(obj, base, line, meta, source=source)
+    except Exception as err:
+        return IngestError(base, line, f"could not read ({type(err).__name__}: {err})")
+
+
 def read_jsonl(
     lines: Iterable[tuple[int, bytes | str | None, int]],
     base: str,
@@ -77,7 +86,7 @@ def read_jsonl(
             continue
         seen += 1
         try:
-            obj = json.loads(line)
+            obj = json.loads(line.rstrip())  # a trailing newline inside a cut-off string misleads the message
         except json.JSONDecodeError as err:
             yield IngestError(base, lineno, f"invalid JSON: {err.msg} (column {err.colno})")
             continue
@@ -87,7 +96,7 @@ def read_jsonl(
         doc_meta = dict(meta)
         if encoding != "utf-8":
             doc_meta["encoding"] = encoding
-        yield article(obj, base, lineno, doc_meta, source=f"{base}:{lineno}")
+        yield _guarded_article(obj, base, lineno, doc_meta, f"{base}:{lineno}")
     if not seen:
         yield IngestError(base, None, "empty file")
 
@@ -131,9 +140,9 @@ def read_json(text: str, base: str, meta: dict[str, Any]) -> Iterator[Document |
             continue
         line, obj, in_array = value
         if single:
-            yield article(obj, base, None, dict(meta))
+            yield _guarded_article(obj, base, None, dict(meta), None)
         else:
-            yield article(obj, base, line, dict(meta), source=f"{base}:{line}")
+            yield _guarded_article(obj, base, line, dict(meta), f"{base}:{line}")
 
 
 def _values(text: str, base: str) -> Iterator[tuple[int, Any, bool] | IngestError]:
@@ -172,12 +181,10 @@ def _values(text: str, base: str) -> Iterator[tuple[int, Any, bool] | IngestErro
                 yield line_at(pos), obj, False
                 pos = _skip_ws(text, end)
         except json.JSONDecodeError as err:
-            yield IngestError(
-                base, err.lineno, f"invalid JSON: {err.msg} (column {err.colno}); the rest of the file was not read"
-            )
+            yield IngestError(base, err.lineno, f"invalid JSON: {err.msg} (column {err.colno}); {_REST_LOST}")
             return
         except RecursionError:
-            yield IngestError(base, line_at(pos), "invalid JSON: nested too deeply; the rest of the file was not read")
+            yield IngestError(base, line_at(pos), f"invalid JSON: nested too deeply; {_REST_LOST}")
             return
 
 

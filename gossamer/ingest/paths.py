@@ -18,7 +18,7 @@ from typing import IO, Any
 from ..model import Document
 from .decoding import SNIFF_BYTES, check_text, decode_bytes, wide_encoding
 from .errors import IngestError, Rejected
-from .formats import KINDS, kind_for_path, sniff_kind
+from .formats import EXTENSIONS, KINDS, kind_for_path, sniff_kind
 from .html import declared_charset, read_html
 from .jsonlines import read_json, read_jsonl, stream_lines
 from .text import read_text
@@ -44,10 +44,10 @@ def read_inputs(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Ite
     its kind judged by content. `max_bytes` bounds one document: a whole file, or one
     line of a JSON Lines feed, which may itself be any length.
     """
-    if isinstance(paths, (str, os.PathLike)):
+    if isinstance(paths, (str, bytes, os.PathLike)):
         paths = [paths]  # a lone path, not an iterable of one-character paths
     for path in paths:
-        path = os.fspath(path)
+        path = os.fsdecode(path)  # str, bytes or Path; sources are always str
         if path == STDIN:
             yield from _guard(STDIN_SOURCE, _read_stdin(max_bytes))
         else:
@@ -143,12 +143,16 @@ def _read_path(path: str, max_bytes: int) -> Iterator[Result]:
         yield IngestError(path, None, f"cannot read: {err}")
         return
     if stat.S_ISDIR(st.st_mode):
+        found = False
         for item in _walk(path, st):
             if isinstance(item, IngestError):
                 yield item
             else:
+                found = True
                 file_path, kind, file_st = item
                 yield from _guard(file_path, _read_file(file_path, kind, file_st, max_bytes))
+        if not found:  # silence here would look like success
+            yield IngestError(path, None, f"no articles in directory (looked for {', '.join(EXTENSIONS)})")
     else:
         yield from _guard(path, _read_file(path, kind_for_path(path), st, max_bytes))
 
@@ -254,7 +258,9 @@ def _read_upto(stream: IO[bytes], n: int) -> bytes:
     return b"".join(parts)
 
 
-def _read_jsonl_stream(stream: IO[bytes], source: str, max_bytes: int, head: bytes | None = None) -> Iterator[Result]:
+def _read_jsonl_stream(
+    stream: IO[bytes], source: str, max_bytes: int, head: bytes | None = None
+) -> Iterator[Result]:
     if head is None:
         head = _read_upto(stream, SNIFF_BYTES)
     codec, _ = wide_encoding(head)  # binary content is rejected here, before any line

@@ -41,9 +41,10 @@ _NUMERAL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # "4.5bn", "200m": a numeral glued to an abbreviated scale (money only).
 _GLUED_SCALE = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
 _HYPHENS = frozenset({"-", "–", "—"})
+_CODE_JOINERS = _HYPHENS | {"/", "."}  # "555-1234", "12/05", "1.2.3"
+_CODE_PREFIXES = _HYPHENS | {"/", "+"}
 _NUMERIC_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
 _NOUN_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "npadvmod", "conj", "appos"})
-_SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
 _MAX_GAP = 4  # tokens allowed between a number and its counted noun ("40 armoured vehicles")
 
 
@@ -172,6 +173,8 @@ def lexicon() -> Lexicon:
     """The quantities word lists, parsed once per process."""
     text = resources.files("gossamer").joinpath("data/lexicons/quantities.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
+    if data["conventions"]["vague_value"] != "low":
+        raise ValueError("quantities.yaml: only vague_value: low is implemented")
     nw = data["number_words"]
     vague = data["vague"]
     hedge = lambda d: Hedge(d["bound"], bool(d["approximate"]), bool(d.get("linked", False)))  # noqa: E731
@@ -239,6 +242,7 @@ class Core:
     trailing_scale: Decimal | None = None  # "3 million": shared with the low end of a range
     plain: str | None = None  # the single numeral token's text, for year and phone checks
     currency: str | None = None
+    trim: int = 0  # characters of the last token that are not the mention ("£5m." at a full stop)
 
 
 def _is_numeral(text: str) -> bool:
@@ -247,6 +251,36 @@ def _is_numeral(text: str) -> bool:
 
 def _dec(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
+
+
+def _plural_name(tok: Token) -> bool:
+    """ "Syrians", "Houthis", "Katyushas": capitalised plurals the tagger calls proper nouns."""
+    if tok.pos_ != "PROPN":
+        return False
+    return tok.tag_ == "NNPS" or (tok.is_title and tok.text.endswith("s") and not tok.text.endswith("ss"))
+
+
+def _casualty_role(tok: Token, lex: Lexicon) -> bool:
+    """The number is who suffered: "12 were killed", "two died", "the blast killed 12"."""
+    head = tok.head
+    if head.lemma_ not in lex.casualty_verbs or head is tok:
+        return False
+    if tok.dep_ in ("nsubjpass", "dobj"):
+        return True
+    # active subject only of an intransitive use: "two died", not "12 gunmen killed three"
+    return tok.dep_ == "nsubj" and not any(c.dep_ == "dobj" for c in head.children)
+
+
+def _named(doc: Doc, i: int) -> bool:
+    """Token i sits in an entity with words in it ("Article 140"), not a lone number the NER
+    mislabelled (the small model sometimes calls "104" an ORG)."""
+    lo = i
+    while lo > 0 and doc[lo].ent_iob_ == "I":
+        lo -= 1
+    hi = i + 1
+    while hi < len(doc) and doc[hi].ent_iob_ == "I":
+        hi += 1
+    return any(not (doc[t].like_num or doc[t].is_punct) for t in range(lo, hi))
 
 
 def _glued(doc: Doc, i: int) -> bool:
@@ -303,7 +337,8 @@ class Reader:
                     abbr = self.k(j)
                     if abbr in lex.money_scales and not doc[j - 1].whitespace_:
                         scale = lex.money_scales[abbr]
-                        return Core(i, j + 1, cur * scale, trailing_scale=scale)
+                        trim = len(doc[j].text) - len(doc[j].text.rstrip("."))
+                        return Core(i, j + 1, cur * scale, trailing_scale=scale, trim=trim)
                 continue
             if k in lex.small or k in lex.tens:
                 if last not in (None, "hundred", "big", "and"):
@@ -371,8 +406,8 @@ class Reader:
         span = lex.plurals.get(self.keys[i])
         if span is None or doc[i].pos_ not in ("NOUN", "NUM", "PROPN"):
             return None
-        if span.needs_of and self.k(i + 1) != "of":
-            return None
+        if span.needs_of and self.k(i + 1) != "of" and not _casualty_role(doc[i], lex):
+            return None  # "test scores" is no amount; "scores were killed" is
         low, high, j = span.low, span.high, i + 1
         while self.k(j) == "of" and self.k(j + 1) in lex.plurals:
             base = lex.plurals[self.keys[j + 1]].base
@@ -413,6 +448,7 @@ class Reading:
     bound: str
     unit: str | None
     vague: bool
+    trim: int = 0
 
 
 class QuantityStage:
@@ -439,7 +475,7 @@ class QuantityStage:
             if reading is not None:
                 start = doc[reading.start].idx
                 last = doc[reading.end - 1]
-                end = last.idx + len(last.text)
+                end = last.idx + len(last.text) - reading.trim
                 analysis.new(
                     Quantity, start, end,
                     text=text[start:end],
@@ -569,7 +605,7 @@ class QuantityStage:
                     unit, end, counted = self._lemma(of_noun), of_noun.i + 1, True
             if unit is None:
                 for tok in subject_tokens:
-                    if tok.dep_ in _SUBJ_DEPS and tok.head.lemma_ in lex.casualty_verbs:
+                    if _casualty_role(tok, lex):
                         unit, counted = lex.casualty_verbs[tok.head.lemma_], True
                         break
 
@@ -585,9 +621,9 @@ class QuantityStage:
             low, high = (low if low is not None else value), None
         elif bound == "at_most":
             high, low = (high if high is not None else value), None
-            if core.vague and core.high is not None:
-                high = core.high
-        return Reading(start, max(end, j), value, low, high, approximate, bound, unit, core.vague), max(end, j)
+        stop = max(end, j)
+        trim = core.trim if stop == core.end else 0
+        return Reading(start, stop, value, low, high, approximate, bound, unit, core.vague, trim), stop
 
     def _linked(self, doc: Doc, h_start: int, first: int, end: int) -> bool:
         """An ambiguous hedge ("about", "over", "some") must modify the number itself."""
@@ -600,10 +636,10 @@ class QuantityStage:
     def _glued_to_digits(self, doc: Doc, start: int, end: int) -> bool:
         """Part of "555-1234", "12/05", "MiG-29" or "770 123 4567": a code, not a count."""
         n = len(doc)
-        if end < n - 1 and not doc[end - 1].whitespace_ and doc[end].text in _HYPHENS | {"/", "."} \
+        if end < n - 1 and not doc[end - 1].whitespace_ and doc[end].text in _CODE_JOINERS \
                 and not doc[end].whitespace_ and doc[end + 1].text[:1].isdigit():
             return True
-        if start >= 1 and not doc[start - 1].whitespace_ and doc[start - 1].text in _HYPHENS | {"/", "+"}:
+        if start >= 1 and not doc[start - 1].whitespace_ and doc[start - 1].text in _CODE_PREFIXES:
             return True
         if end < n and _is_numeral(doc[end].text):  # two numerals in a row
             return True
@@ -622,14 +658,19 @@ class QuantityStage:
         inside = set(core_tokens)
         for t in core_tokens:
             head = doc[t].head
-            if head.i in inside or head.i < j or head.i - j > _MAX_GAP or head.pos_ != "NOUN":
+            # "Forty armoured vehicles" parsed as Forty -> armoured -> vehicles
+            while head.pos_ in ("ADJ", "VERB") and head.dep_ in ("amod", "compound") and head.head.i > head.i:
+                head = head.head
+            if head.i in inside or head.i < j or head.i - j > _MAX_GAP:
+                continue
+            if head.pos_ != "NOUN" and not _plural_name(head):
                 continue
             if doc[t].dep_ not in _NOUN_DEPS:
                 continue
             if all(self._modifier(doc, head, m) for m in range(j, head.i)):
                 return head
-        if j < r.n and doc[j].pos_ == "NOUN" and doc[j].tag_ == "NNS":
-            return doc[j]
+        if j < r.n and (doc[j].tag_ == "NNS" and doc[j].pos_ == "NOUN" or _plural_name(doc[j])):
+            return doc[j]  # the parser missed the link: a plural noun right after the number
         return None
 
     @staticmethod
@@ -664,6 +705,8 @@ class QuantityStage:
         fixed = self.lex.unit_lemmas.get(lower)
         if fixed is not None:
             return fixed
+        if tok.pos_ == "PROPN":  # the lemmatiser keeps "Houthis": drop the English plural -s
+            return lower[:-1] if lower.endswith("s") and not lower.endswith("ss") else lower
         return (tok.lemma_ or lower).lower()
 
     def _refused(self, r: Reader, core: Core, core_tokens: list[int], start: int, unit: str | None,
@@ -678,7 +721,7 @@ class QuantityStage:
                 return True
         for t in core_tokens:
             label = doc[t].ent_type_
-            if label in lex.never_labels:
+            if label in lex.never_labels and (label == "ORDINAL" or _named(doc, t)):
                 return True
             if label in lex.unless_counted_labels and not counted:
                 return True
