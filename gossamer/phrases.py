@@ -38,10 +38,14 @@ class Match(Generic[T]):
     values: tuple[T, ...]
 
 
+# Persian and Arabic spell some letters differently (ی/ي/ى, ک/ك, ۀ/ة/ه): one form for matching.
+_SCRIPT_FOLD = str.maketrans({"\u06cc": "\u064a", "\u0649": "\u064a", "\u06a9": "\u0643", "\u06c0": "\u0647", "\u0629": "\u0647"})
+
+
 def key(text: str) -> str:
     """Case-folded letters and digits of `text`, without accents or diacritics."""
     out = []
-    for ch in unicodedata.normalize("NFKD", text.casefold()):
+    for ch in unicodedata.normalize("NFKD", text.casefold().translate(_SCRIPT_FOLD)):
         if ch.isalnum():
             out.append(ch)
     return "".join(out)

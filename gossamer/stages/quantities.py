@@ -45,6 +45,7 @@ _CODE_JOINERS = _HYPHENS | {"/", "."}  # "555-1234", "12/05", "1.2.3"
 _CODE_PREFIXES = _HYPHENS | {"/", "+"}
 _NUMERIC_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
 _NOUN_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "npadvmod", "conj", "appos"})
+_LABEL_DEPS = frozenset({"nummod", "appos", "compound", "npadvmod"})
 _MAX_GAP = 4  # tokens allowed between a number and its counted noun ("40 armoured vehicles")
 
 
@@ -272,15 +273,15 @@ def _casualty_role(tok: Token, lex: Lexicon) -> bool:
 
 
 def _named(doc: Doc, i: int) -> bool:
-    """Token i sits in an entity with words in it ("Article 140"), not a lone number the NER
-    mislabelled (the small model sometimes calls "104" an ORG)."""
+    """Token i sits in an entity with a content word in it ("Article 140"), not a number the
+    NER mislabelled (the small model sometimes calls "104" an ORG, "Between 104 and" a PRODUCT)."""
     lo = i
     while lo > 0 and doc[lo].ent_iob_ == "I":
         lo -= 1
     hi = i + 1
     while hi < len(doc) and doc[hi].ent_iob_ == "I":
         hi += 1
-    return any(not (doc[t].like_num or doc[t].is_punct) for t in range(lo, hi))
+    return any(doc[t].is_alpha and not (doc[t].is_stop or doc[t].like_num) for t in range(lo, hi))
 
 
 def _glued(doc: Doc, i: int) -> bool:
@@ -439,16 +440,25 @@ class Reader:
 
 @dataclass
 class Reading:
-    start: int
-    end: int
+    """One mention being read: grows from a core to hedges, a range and a unit."""
+
+    core: Core
+    start: int  # first token of the mention
+    end: int  # token after the number part (range and suffix included)
     value: Decimal
     low: Decimal | None
     high: Decimal | None
     approximate: bool
     bound: str
-    unit: str | None
-    vague: bool
-    trim: int = 0
+    tokens: list[int]  # the numeral tokens (both ends of a range), not hedges or units
+    unit: str | None = None
+    counted: bool = False  # something says what is counted: a noun, casualty word, currency, %
+    stop: int = 0  # token after the whole mention (the counted noun included)
+    range_joiner: str | None = None
+
+    @property
+    def hedged(self) -> bool:
+        return self.start < self.core.start or self.bound != "exact"
 
 
 class QuantityStage:
@@ -474,8 +484,9 @@ class QuantityStage:
             reading, resume = self._read(reader, core, times)
             if reading is not None:
                 start = doc[reading.start].idx
-                last = doc[reading.end - 1]
-                end = last.idx + len(last.text) - reading.trim
+                last = doc[reading.stop - 1]
+                trim = core.trim if reading.stop == core.end else 0
+                end = last.idx + len(last.text) - trim
                 analysis.new(
                     Quantity, start, end,
                     text=text[start:end],
@@ -485,145 +496,147 @@ class QuantityStage:
                     approximate=reading.approximate,
                     bound=reading.bound,
                     unit=reading.unit,
-                    vague=reading.vague,
+                    vague=core.vague,
                 )
             i = max(resume, i + 1)
 
-    # The decisions around one core. Returns the reading (or None) and where to resume.
     def _read(self, r: Reader, core: Core, times: list[tuple[int, int]]) -> tuple[Reading | None, int]:
-        lex, doc, keys = self.lex, r.doc, r.keys
-        first = core.start  # currency sign included
-        num_start = first + (1 if core.currency is not None else 0)
-        j = core.end
-        low, high, value = core.low, core.high, core.value
-        bound, approximate = ("about", True) if core.vague else ("exact", False)
-        start = first
-        core_tokens = list(range(num_start, core.end))
-
-        # -- a range: "between 300 and 500", "300 to 500", "2-3 million", "two or three"
-        between = r.k(first - 1) == lex.between
-        is_range = False
-        joined_by_hyphen = False
-        if not core.vague and j < r.n:
-            joiner = doc[j].lower_
-            ok = False
-            if between and keys[j] == "and":
-                ok = True
-            elif joiner in lex.joiners and r.k(first - 1) not in lex.change_markers:
-                if joiner in _HYPHENS:
-                    ok = joiner != "-" or (not doc[j - 1].whitespace_ and not doc[j].whitespace_)
-                    joined_by_hyphen = joiner == "-"
-                elif lex.suffixes.forward(doc, keys, j) is None:  # "12 or more" is not a range
-                    ok = True
-            if ok:
-                y_at = j + 1
-                if core.currency is not None and y_at < r.n and doc[y_at].text in lex.currency_symbols:
-                    y_at += 1
-                other = r.number(y_at, money=core.currency is not None)
-                if other is not None:
-                    x = core.value
-                    if core.trailing_scale is None and other.trailing_scale and x * other.trailing_scale <= other.value:
-                        x *= other.trailing_scale
-                    if x < other.value:
-                        is_range = True
-                        low, high = x, other.value
-                        value = (x + other.value) / 2
-                        bound = "range"
-                        approximate = joiner in lex.approximate_joiners
-                        core_tokens += list(range(other.start, other.end))
-                        j = other.end
-                        if between:
-                            start = first - 1
-                    elif joined_by_hyphen:
-                        return None, other.end  # "555-1234", "2-1": codes, phones, scores
-        if not is_range and core.plain is not None and self._glued_to_digits(doc, num_start, core.end):
+        """The decisions around one core: the reading (or None) and the token to resume at."""
+        num_start = core.start + (1 if core.currency is not None else 0)
+        reading = Reading(
+            core, core.start, core.end, core.value, core.low, core.high,
+            approximate=core.vague, bound="about" if core.vague else "exact",
+            tokens=list(range(num_start, core.end)),
+        )
+        refused_until = self._range(r, reading)
+        if refused_until is not None:
+            return None, refused_until
+        if reading.range_joiner is None and core.plain is not None and self._glued_to_digits(r.doc, num_start, core.end):
             return None, core.end
+        self._hedge(r, reading)
+        if not self._unit(r, reading):
+            return None, reading.end
+        if self._refused(r, reading, times):
+            return None, reading.end
+        if reading.range_joiner == "-" and not reading.counted:
+            return None, reading.end  # "300-500" alone may be pages, a score or a code
+        if reading.bound == "at_least":  # a floor: low is the number, no ceiling
+            reading.low = reading.low if reading.low is not None else reading.value
+            reading.high = None
+        elif reading.bound == "at_most":  # a ceiling: high is the number, no floor
+            reading.high = reading.high if reading.high is not None else reading.value
+            reading.low = None
+        reading.stop = max(reading.stop, reading.end)
+        return reading, reading.stop
 
-        # -- a hedge before: "approximately", "at least", "nearly"
-        if not is_range or not between:
-            hit = lex.approximators.backward(doc, keys, first)
-            if hit is not None:
-                hedge, h_start = hit
-                if not hedge.linked or self._linked(doc, h_start, first, j):
-                    start = h_start
-                    approximate = approximate or hedge.approximate
-                    if not is_range:
-                        bound = hedge.bound
-        elif is_range and between:
-            hit = lex.approximators.backward(doc, keys, first - 1)
-            if hit is not None and not hit[0].linked:
-                start = hit[1]
-                approximate = approximate or hit[0].approximate
+    def _range(self, r: Reader, reading: Reading) -> int | None:
+        """Extend to "between X and Y", "X to Y", "X-Y", "X or Y". Returns a resume token when
+        the pair is a code ("555-1234", "2-1") and nothing should be read."""
+        lex, doc, core = self.lex, r.doc, reading.core
+        j = core.end
+        if core.vague or j >= r.n:
+            return None
+        between = r.k(core.start - 1) == lex.between
+        joiner = doc[j].lower_
+        if between and r.keys[j] == "and":
+            pass
+        elif joiner not in lex.joiners or r.k(core.start - 1) in lex.change_markers:
+            return None
+        elif joiner == "-" and (doc[j - 1].whitespace_ or doc[j].whitespace_):
+            return None  # a spaced hyphen is a dash between clauses
+        elif joiner not in _HYPHENS and lex.suffixes.forward(doc, r.keys, j) is not None:
+            return None  # "12 or more" is a bound, not a range
+        y_at = j + 1
+        if core.currency is not None and y_at < r.n and doc[y_at].text in lex.currency_symbols:
+            y_at += 1  # "$5 to $10 million"
+        other = r.number(y_at, money=core.currency is not None)
+        if other is None:
+            return None
+        x = core.value
+        if core.trailing_scale is None and other.trailing_scale and x * other.trailing_scale <= other.value:
+            x *= other.trailing_scale  # "2-3 million": the scale is shared
+        if x >= other.value:
+            return other.end if joiner == "-" else None  # "555-1234", "2-1"; "voted 12 to 3"
+        reading.low, reading.high, reading.value = x, other.value, (x + other.value) / 2
+        reading.bound = "range"
+        reading.approximate = joiner in lex.approximate_joiners
+        reading.range_joiner = joiner
+        reading.tokens += range(other.start, other.end)
+        reading.end = other.end
+        if between:
+            reading.start = core.start - 1
+        return None
 
-        # -- a bound after: "12 or more", "5,000-plus", "40-odd"
+    def _hedge(self, r: Reader, reading: Reading) -> None:
+        """A hedge before ("approximately", "at least") and a bound after ("12 or more")."""
+        lex, doc = self.lex, r.doc
+        first = reading.start
+        hit = lex.approximators.backward(doc, r.keys, first)
+        if hit is not None:
+            hedge, h_start = hit
+            if not hedge.linked or self._linked(doc, h_start, first, reading.end):
+                reading.start = h_start
+                reading.approximate = reading.approximate or hedge.approximate
+                if reading.bound != "range":
+                    reading.bound = hedge.bound
+        if reading.bound == "range":
+            return
+        j = reading.end
         at = j + 1 if j < r.n and doc[j].text == "-" and not doc[j - 1].whitespace_ else j
-        hit = lex.suffixes.forward(doc, keys, at)
-        if hit is not None and not is_range:
-            hedge, j = hit
-            bound = hedge.bound
-            approximate = approximate or hedge.approximate
+        hit = lex.suffixes.forward(doc, r.keys, at)
+        if hit is not None:
+            hedge, reading.end = hit
+            reading.bound = hedge.bound
+            reading.approximate = reading.approximate or hedge.approximate
 
-        # -- what is counted
-        unit: str | None = None
-        counted = False  # a noun or word that says what is counted
+    def _unit(self, r: Reader, reading: Reading) -> bool:
+        """Find what is counted. False when the number is a duration, age, clock time,
+        frequency or the pronoun phrase "one of the"."""
+        lex, doc, keys, core = self.lex, r.doc, r.keys, reading.core
+        j = reading.end
+        reading.stop = j
         currency = core.currency
-        end = j
         if currency is None and j < r.n and doc[j].text in lex.currency_codes and doc[j].is_upper:
-            currency, end = doc[j].text, j + 1
-        pct = lex.percent.forward(doc, keys, j) if currency is None else None
-        if pct is not None:
-            unit, end, counted = pct[0], pct[1], True
-        elif currency is not None:
-            unit, counted = currency, True
-            word = lex.currency_words.forward(doc, keys, end)
-            if word is not None:
-                end = word[1]
+            currency, reading.stop = doc[j].text, j + 1  # "5 million USD"
+        if currency is None:
+            hit = lex.percent.forward(doc, keys, j) or lex.currency_words.forward(doc, keys, j)
+            if hit is not None:
+                reading.unit, reading.stop, reading.counted = hit[0], hit[1], True
+                return True
         else:
-            word = lex.currency_words.forward(doc, keys, j)
+            reading.unit, reading.counted = currency, True
+            word = lex.currency_words.forward(doc, keys, reading.stop)  # "$5 million US dollars"
             if word is not None:
-                unit, end, counted = word[0], word[1], True
-        if unit is None:
-            if self._time_unit_follows(r, j) or r.k(j) in lex.not_counts:
-                return None, j
-            subject_tokens = [doc[t] for t in core_tokens]
-            casualty = lex.casualty_words.forward(doc, keys, j)
-            noun = None if casualty else self._counted_noun(r, core_tokens, j)
-            if casualty is not None:
-                unit, end, counted = casualty[0], casualty[1], True
-            elif noun is not None:
-                if lex.time_units.forward(doc, keys, noun.i) is not None:
-                    return None, j
-                if keys[noun.i] in lex.not_units:
-                    subject_tokens.append(noun)
-                else:
-                    unit, end, counted = self._lemma(noun), noun.i + 1, True
+                reading.stop = word[1]
+            return True
+        if self._time_unit_follows(r, j) or r.k(j) in lex.not_counts:
+            return False
+        subjects = [doc[t] for t in reading.tokens]
+        casualty = lex.casualty_words.forward(doc, keys, j)
+        if casualty is not None:
+            reading.unit, reading.stop, reading.counted = casualty[0], casualty[1], True
+            return True
+        noun = self._counted_noun(r, reading.tokens, j)
+        if noun is not None:
+            if lex.time_units.forward(doc, keys, noun.i) is not None:
+                return False  # "three long years"
+            if keys[noun.i] in lex.not_units:
+                subjects.append(noun)  # "30 others were wounded": look at the verb instead
             else:
-                of_noun = self._of_noun(r, core, j)
-                if of_noun is not None:
-                    if core.spelled_one:
-                        return None, j  # "one of the ..."
-                    unit, end, counted = self._lemma(of_noun), of_noun.i + 1, True
-            if unit is None:
-                for tok in subject_tokens:
-                    if _casualty_role(tok, lex):
-                        unit, counted = lex.casualty_verbs[tok.head.lemma_], True
-                        break
-
-        # -- refusals
-        if self._refused(r, core, core_tokens, start, unit, counted, times, is_range,
-                         hedged=start < first or bound != "exact"):
-            return None, j
-        if joined_by_hyphen and is_range and not counted:
-            return None, j
-
-        # -- bounds fill low/high
-        if bound == "at_least":
-            low, high = (low if low is not None else value), None
-        elif bound == "at_most":
-            high, low = (high if high is not None else value), None
-        stop = max(end, j)
-        trim = core.trim if stop == core.end else 0
-        return Reading(start, stop, value, low, high, approximate, bound, unit, core.vague, trim), stop
+                reading.unit, reading.stop, reading.counted = self._lemma(noun), noun.i + 1, True
+                return True
+        else:
+            of_noun = self._of_noun(r, core, j)
+            if of_noun is not None:
+                if core.spelled_one:
+                    return False  # "one of the men"
+                reading.unit, reading.stop, reading.counted = self._lemma(of_noun), of_noun.i + 1, True
+                return True
+        for tok in subjects:
+            if _casualty_role(tok, lex):
+                reading.unit, reading.counted = lex.casualty_verbs[tok.head.lemma_], True
+                break
+        return True
 
     def _linked(self, doc: Doc, h_start: int, first: int, end: int) -> bool:
         """An ambiguous hedge ("about", "over", "some") must modify the number itself."""
@@ -709,51 +722,49 @@ class QuantityStage:
             return lower[:-1] if lower.endswith("s") and not lower.endswith("ss") else lower
         return (tok.lemma_ or lower).lower()
 
-    def _refused(self, r: Reader, core: Core, core_tokens: list[int], start: int, unit: str | None,
-                 counted: bool, times: list[tuple[int, int]], is_range: bool, hedged: bool) -> bool:
+    def _refused(self, r: Reader, reading: Reading, times: list[tuple[int, int]]) -> bool:
         """Dates, times, ordinals, names with numbers, labels, years, pronoun "one"."""
-        lex, doc = self.lex, r.doc
-        lo_char = doc[core_tokens[0]].idx
-        last = doc[core_tokens[-1]]
-        hi_char = last.idx + len(last.text)
-        for s, e in times:
-            if s < hi_char and lo_char < e:
-                return True
-        for t in core_tokens:
+        lex, doc, core, tokens = self.lex, r.doc, reading.core, reading.tokens
+        counted, hedged = reading.counted, reading.hedged
+        lo_char = doc[tokens[0]].idx
+        hi_char = doc[tokens[-1]].idx + len(doc[tokens[-1]].text)
+        if any(s < hi_char and lo_char < e for s, e in times):
+            return True  # the times stage has it: "the past 72 hours"
+        dated = False
+        for t in tokens:
             label = doc[t].ent_type_
             if label in lex.never_labels and (label == "ORDINAL" or _named(doc, t)):
                 return True
-            if label in lex.unless_counted_labels and not counted:
-                return True
+            dated = dated or label in lex.unless_counted_labels
+        if dated and not counted:
+            return True  # "3 May", "in the 1990s"
         if core.needs_unit and not counted:
-            return True
-        first = core_tokens[0]
-        before = doc[start - 1] if start > 0 else None  # the token before the whole mention
+            return True  # "several" alone
+        first = tokens[0]
         if core.spelled_one:
             if not counted and not hedged:
                 return True  # bare "one" is nearly always the pronoun
             if doc[first].pos_ == "PRON" or r.k(first - 1) in lex.one_pronoun_before:
                 return True  # "no one", "the one who"
-        if not hedged and not counted and core.currency is None:
-            if before is not None and before.lower_ in lex.label_prefixes:
-                return True
-            head = doc[first].head
-            if head.i < first and head.pos_ in ("NOUN", "PROPN") and doc[first].dep_ in ("nummod", "appos", "compound", "npadvmod"):
-                return True  # "Resolution 2231", "page 5"
-            if before is not None and before.is_title and before.pos_ in ("NOUN", "PROPN") and not before.is_sent_start:
-                return True  # "Unit 45"
-            if core.plain is not None and not is_range:
-                if len(core.plain) == 4 and core.plain.isdigit() and 1800 <= int(core.plain) <= 2100:
-                    return True  # a year
-                if self._list_marker(doc, first):
-                    return True
-        if core.plain is not None and not core.currency:
+        if core.plain is not None and core.currency is None and reading.range_joiner is None:
             digits = core.plain.replace(",", "").split(".")[0]
             if (len(digits) > 1 and digits.startswith("0")) or (len(digits) >= 7 and "," not in core.plain):
                 return True  # "0770", "07701234567": identifiers and phone numbers
-            if len(digits) == 4 and "," not in core.plain and 1800 <= int(digits) <= 2100 and not hedged:
-                if any(doc[t].ent_type_ in lex.unless_counted_labels for t in core_tokens):
-                    return True  # "2015 elections" tagged as a date
+            if digits == core.plain and len(digits) == 4 and 1800 <= int(digits) <= 2100 and not hedged:
+                if dated or not counted:
+                    return True  # a year: "in 2015", "2015 elections"
+            if not hedged and not counted and self._list_marker(doc, first):
+                return True
+        if hedged or counted or core.currency is not None:
+            return False
+        before = doc[reading.start - 1] if reading.start > 0 else None
+        if before is not None and before.lower_ in lex.label_prefixes:
+            return True  # "No. 5", "#3"
+        head = doc[first].head
+        if head.i < first and head.pos_ in ("NOUN", "PROPN") and doc[first].dep_ in _LABEL_DEPS:
+            return True  # "Resolution 2231", "page 5"
+        if before is not None and before.is_title and before.pos_ in ("NOUN", "PROPN") and not before.is_sent_start:
+            return True  # "Unit 45"
         return False
 
     @staticmethod

@@ -46,6 +46,7 @@ TIME_LABELS = ("DATE", "TIME")
 _LEAD = re.compile(r"[a-z]+")
 _WS = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
+_CLOCK_GAP = re.compile(r"\s*,?\s*(?:on\s+)?", re.IGNORECASE)
 
 
 # --- resources -------------------------------------------------------------------------------
@@ -79,6 +80,7 @@ class Lexicon:
     weekday_blockers: frozenset[str]
     numbers: dict[str, int]
     units: dict[str, Unit]  # every written form -> unit
+    plural_units: frozenset[str]  # the plural forms ("days", "hrs")
     vague_spans: dict[str, int]
     part_phrases: dict[str, str]
     parts: dict[str, dict[str, tuple[int, int]]]
@@ -113,16 +115,15 @@ class Lexicon:
         return None
 
 
-def _alt(words: list[str], cased: bool = False, abbrev: bool = False) -> str:
-    """A regex alternation of words, longest first; spaces match any whitespace."""
+def _alt(words: list[str], cased: bool = False, abbrev: list[str] | None = None) -> str:
+    """A regex alternation, longest first; spaces match any whitespace. `cased`: as written or
+    in capitals only (month and weekday names); `abbrev`: abbreviations that may take a stop."""
     forms: list[str] = []
-    for w in words:
-        variants = [w, w.upper()] if cased else [w]
-        for v in variants:
-            forms.append(re.escape(v).replace(r"\ ", r"\s+") + (r"\.?" if abbrev else ""))
-    forms = sorted(set(forms), key=len, reverse=True)
-    body = "|".join(forms)
-    return f"(?-i:{body})" if cased else f"(?:{body})"
+    for w, stop in [(w, False) for w in words] + [(a, True) for a in abbrev or ()]:
+        for v in ([w, w.upper()] if cased else [w]):
+            forms.append(re.escape(v).replace(r"\ ", r"\s+") + (r"\.?" if stop else ""))
+    body = "|".join(sorted(set(forms), key=len, reverse=True))
+    return f"(?-i:{body})(?![a-z])" if cased else f"(?:{body})"
 
 
 def _first_words(phrases: list[str]) -> set[str]:
@@ -160,11 +161,7 @@ def load_lexicon() -> Lexicon:
     preps = {k.lower(): (v["effect"], v["scope"]) for k, v in data["prepositions"].items() if k != "source"}
 
     fill = {
-        "MONTH": _alt(list(full_months) + list(abbr_months), cased=True, abbrev=False).replace(
-            ")", "", 0
-        ),
         "MONTH_FULL": _alt(list(full_months), cased=True),
-        "WEEKDAY": _alt(list(full_days) + list(abbr_days), cased=True),
         "WEEKDAY_FULL": _alt(list(full_days), cased=True),
         "DAY": r"(?:[12]\d|3[01]|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?!\w)",
         "YEAR": r"(?:19|20)\d{2}(?!\d)",
@@ -176,15 +173,9 @@ def load_lexicon() -> Lexicon:
         "QUARTER": _alt(list(quarters)),
         "DEICTIC": _alt(list(deictic)),
     }
-    # Month names: full names, or abbreviations that may carry a full stop ("Jan.", "Sept.").
-    month_forms = [re.escape(m) for m in full_months] + [re.escape(m.upper()) for m in full_months]
-    month_forms += [re.escape(a) + r"\.?" for a in abbr_months] + [re.escape(a.upper()) + r"\.?" for a in abbr_months]
-    fill["MONTH"] = "(?-i:" + "|".join(sorted(month_forms, key=len, reverse=True)) + r")(?![a-z])"
-    fill["MONTH_FULL"] += r"(?![a-z])"
-    day_forms = [re.escape(d) for d in full_days] + [re.escape(d.upper()) for d in full_days]
-    day_forms += [re.escape(a) + r"\.?" for a in abbr_days] + [re.escape(a.upper()) + r"\.?" for a in abbr_days]
-    fill["WEEKDAY"] = "(?-i:" + "|".join(sorted(day_forms, key=len, reverse=True)) + r")(?![a-z])"
-    fill["WEEKDAY_FULL"] += r"(?![a-z])"
+    # Abbreviations may carry a full stop ("Jan.", "Sept.", "Tues.").
+    fill["MONTH"] = _alt(list(full_months), cased=True, abbrev=list(abbr_months))
+    fill["WEEKDAY"] = _alt(list(full_days), cased=True, abbrev=list(abbr_days))
 
     classes = {
         "MONTH": {m.lower() for m in (*full_months, *abbr_months)},
@@ -217,6 +208,7 @@ def load_lexicon() -> Lexicon:
         weekday_blockers=frozenset(data["weekdays"]["blockers"]),
         numbers=numbers,
         units=units,
+        plural_units=frozenset(plural),
         vague_spans={k: int(v) for k, v in data["vague_spans"].items() if k != "source"},
         part_phrases=part_phrases,
         parts={p: {u: (int(r[0]), int(r[1])) for u, r in parts[p].items()} for p in ("early", "mid", "late")},
@@ -224,7 +216,7 @@ def load_lexicon() -> Lexicon:
         quarters=quarters,
         deictic=deictic,
         prepositions=preps,
-        prep_rx=re.compile(r"(?<![\w'-])(" + _alt(list(preps))[3:-1] + r")\s+\Z", re.IGNORECASE),
+        prep_rx=re.compile(r"(?<![\w'-])(" + _alt(list(preps)) + r")\s+\Z", re.IGNORECASE),
         opener_rx=re.compile(r"(?<![\w'-])(" + "|".join(data["ranges"]["openers"]) + r")\s+\Z", re.IGNORECASE),
         connector_rx=re.compile(
             r"\s*(" + "|".join(re.escape(c) for c in connectors) + r")\s*", re.IGNORECASE
@@ -332,7 +324,7 @@ class Res:
     rule: str | None = None  # overrides the rule name when the resolver knows better
     md: tuple[int, int | None] | None = None  # month/day of a year-less date, for ranges
     clock: tuple[int, int] | None = None
-    kind: str = ""  # "span" for past/next-N spans (the scope of "in", "for", "within")
+    kind: str = ""  # "span": past/next-N spans (scope of "in", "for"); "range": one-rule ranges
 
 
 @dataclass
@@ -342,6 +334,7 @@ class Reading:
     res: Res
     rule: str
     order: int
+    opened: bool = False  # starts with the "from"/"between" of a range: nothing more to widen
 
 
 @dataclass
@@ -421,7 +414,20 @@ def _unresolved(precision: str, **kw: Any) -> Res:
 # --- resolvers -------------------------------------------------------------------------------
 
 
+def _date_as_name(m: re.Match[str], cx: Ctx) -> bool:
+    """"the March 14 Alliance", "the January 25 Revolution": a date that names something."""
+    doc, i = cx.doc, cx.i
+    if i == 0 or doc[i - 1].lower_ != "the":
+        return False
+    j = i + 1
+    while j < len(doc) and doc[j].idx < m.end():
+        j += 1
+    return j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].is_title and doc[j].lower_ not in cx.lex.month_words
+
+
 def r_date(m: re.Match[str], cx: Ctx) -> Res | None:
+    if _date_as_name(m, cx):
+        return None
     mon_n = _g(m, "mon_n")
     month = int(mon_n) if mon_n else cx.lex.months[m.group("mon").rstrip(".").lower()]
     day = int(_DIGITS.match(m.group("day")).group())  # type: ignore[union-attr]
@@ -459,6 +465,8 @@ def r_numeric_date(m: re.Match[str], cx: Ctx) -> Res | None:
 
 
 def r_day_range(m: re.Match[str], cx: Ctx) -> Res | None:
+    if _date_as_name(m, cx):
+        return None
     month = cx.lex.months[m.group("mon").rstrip(".").lower()]
     d1 = int(_DIGITS.match(m.group("day")).group())  # type: ignore[union-attr]
     d2 = int(_DIGITS.match(m.group("day2")).group())  # type: ignore[union-attr]
@@ -468,13 +476,14 @@ def r_day_range(m: re.Match[str], cx: Ctx) -> Res | None:
     if year:
         y, relative = int(year), False
     elif cx.p is None:
-        return _unresolved("day", md=(month, d1))
+        return _unresolved("day", md=(month, d1), kind="range")
     else:
         y, relative = cx.year_for(month, d1), True  # type: ignore[assignment]
         if y is None:
             return None
     try:
-        return Res(date(y, month, d1), date(y, month, d2), "day", relative, md=None if year else (month, d1))
+        return Res(date(y, month, d1), date(y, month, d2), "day", relative, md=None if year else (month, d1),
+                   kind="range")
     except ValueError:
         return None
 
@@ -551,12 +560,14 @@ def r_part_relative(m: re.Match[str], cx: Ctx) -> Res | None:
 
 def r_earlier_later(m: re.Match[str], cx: Ctx) -> Res | None:
     unit = m.group("unit").lower()
+    direction = m.group("dir").lower()
+    rule = f"{direction}_this_{unit}"
     if cx.p is None:
-        return _unresolved(unit)
+        return _unresolved(unit, rule=rule)
     lo, hi = _period(cx.p, unit)
-    if m.group("dir").lower() == "earlier":
-        return Res(lo, max(lo, cx.p - ONE_DAY), unit, True, rule=f"earlier_this_{unit}")
-    return Res(min(hi, cx.p + ONE_DAY), hi, unit, True, rule=f"later_this_{unit}")
+    if direction == "earlier":
+        return Res(lo, max(lo, cx.p - ONE_DAY), unit, True, rule=rule)
+    return Res(min(hi, cx.p + ONE_DAY), hi, unit, True, rule=rule)
 
 
 def r_decade(m: re.Match[str], cx: Ctx) -> Res | None:
@@ -620,7 +631,7 @@ def r_year_range(m: re.Match[str], cx: Ctx) -> Res | None:
     y2 = int(y2s) if len(y2s) == 4 else y1 // 100 * 100 + int(y2s)
     if not y1 < y2 <= y1 + 50 or _count_like(cx, m.end()):
         return None
-    return Res(date(y1, 1, 1), date(y2, 12, 31), "year", False)
+    return Res(date(y1, 1, 1), date(y2, 12, 31), "year", False, kind="range")
 
 
 def r_deictic(m: re.Match[str], cx: Ctx) -> Res | None:
@@ -695,7 +706,7 @@ def r_span(m: re.Match[str], cx: Ctx) -> Res | None:
         n = cx.lex.number(num)
         if not n:
             return None
-    elif m.group("unit").lower() != unit.name and not m.group("unit").lower().rstrip("s") == "hr":
+    elif m.group("unit").lower() in cx.lex.plural_units:
         n = cx.lex.vague_spans[unit.name]  # a plural with no number: "in recent days"
     else:
         if not _g(m, "the") and direction in ("last", "next"):
@@ -936,7 +947,7 @@ class TimeStage:
         if len(gap) > 12:
             return None
         # a clock time and its day, either way round
-        if (a.res.clock is None) != (b.res.clock is None) and re.fullmatch(r"\s*,?\s*(?:on\s+)?", gap, re.I):
+        if (a.res.clock is None) != (b.res.clock is None) and _CLOCK_GAP.fullmatch(gap):
             day, clock = (b, a) if a.res.clock else (a, b)
             if day.res.precision != "day" or day.res.lo != day.res.hi:
                 return None
@@ -974,12 +985,12 @@ class TimeStage:
         prec = max(ra.precision, rb.precision, key=_COARSE.index)
         res = Res(lo, hi, prec, ra.relative or rb.relative)
         start = opener.start(1) if opener else a.start
-        return Reading(start, b.end, res, "range", min(a.order, b.order))
+        return Reading(start, b.end, res, "range", min(a.order, b.order), opened=opener is not None)
 
     # 3. prepositions ------------------------------------------------------------------------
 
     def _widen(self, r: Reading, folded: str, cx: Ctx) -> Reading:
-        if r.rule == "range" and folded[r.start : r.start + 4].lower() in ("from", "betw"):
+        if r.opened:
             return r
         m = self.lex.prep_rx.search(folded, max(0, r.start - 14), r.start)
         if m is None:
@@ -987,7 +998,7 @@ class TimeStage:
         word = _WS.sub(" ", m.group(1).lower())
         effect, scope = self.lex.prepositions[word]
         res = r.res
-        if scope == "span" and res.kind != "span":
+        if scope in ("span", "range") and res.kind != scope:
             return r
         if scope == "day" and not (res.precision in ("day", "hour") and res.lo == res.hi):
             return r

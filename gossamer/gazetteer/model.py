@@ -1,0 +1,125 @@
+"""The loaded place index: compact parallel arrays, one row per place, and a name index.
+
+Rows are countries, first-level subdivisions (admin1), curated features and GeoNames populated
+places, in that order. Columns are `array` objects (8 bytes a float, 4 an int), not Python objects,
+so 250k places cost a few megabytes; names are one list of strings. The name index maps a name
+*key* (``gossamer.phrases.key``) to a tuple of row ids and is a `PhraseIndex`, so a stage scans a
+parsed document with it directly.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..phrases import PhraseIndex
+
+# Row kinds, also the order rows are stored in.
+COUNTRY, ADMIN1, FEATURE, CITY = 0, 1, 2, 3
+KIND_NAMES = ("country", "admin1", "feature", "city")
+
+# Feature types whose precision is a region rather than a point.
+REGION_FEATURES = frozenset({"region", "sea", "strait", "waterway"})
+
+
+class GazetteerIndex(PhraseIndex[int]):
+    """A PhraseIndex that adopts name tables built elsewhere (unpickled) instead of adding names."""
+
+    @classmethod
+    def adopt(
+        cls, folded: dict[str, tuple[int, ...]], cased: dict[str, tuple[int, ...]], max_tokens: int = 6
+    ) -> "GazetteerIndex":
+        index = cls(max_tokens=max_tokens)
+        index._folded = folded  # type: ignore[assignment]  # tuples: read-only, cheaper than lists
+        index._cased = cased  # type: ignore[assignment]
+        return index
+
+
+@dataclass
+class Gazetteer:
+    """Places and their names. Row `i` is described by the i-th element of every column."""
+
+    version: str
+    names: list[str]
+    kind: array  # 'b': COUNTRY / ADMIN1 / FEATURE / CITY
+    lat: array  # 'd'
+    lon: array  # 'd'
+    population: array  # 'q'; 0 for countries, admin1s and features
+    country: array  # 'h': index into `countries`, -1 none
+    admin1: array  # 'i': row id of the admin1 a place lies in, -1 unknown
+    feature: array  # 'b': index into `features`
+    geonames_id: array  # 'q'; 0 when the row has none (curated features)
+    countries: list[str]  # ISO2 codes
+    features: list[str]  # feature codes: PPL, PPLC, PPLA, ADM1, PCLI, crossing, air_base, ...
+    folded: dict[str, tuple[int, ...]]
+    cased: dict[str, tuple[int, ...]]
+    extra: dict[int, dict[str, Any]] = field(default_factory=dict)  # per-row extras: feature id, iso code
+    article_only: dict[str, frozenset[int]] = field(default_factory=dict)  # key -> rows needing "the"
+    by_country: dict[str, int] = field(default_factory=dict)  # ISO2 -> country row
+    _index: GazetteerIndex | None = field(default=None, repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @property
+    def index(self) -> GazetteerIndex:
+        if self._index is None:
+            self._index = GazetteerIndex.adopt(self.folded, self.cased)
+        return self._index
+
+    def lookup(self, name: str) -> list[int]:
+        """Row ids a name (as a string) can refer to."""
+        return self.index.lookup(name)
+
+    def country_code(self, row: int) -> str | None:
+        c = self.country[row]
+        return self.countries[c] if c >= 0 else None
+
+    def feature_code(self, row: int) -> str:
+        return self.features[self.feature[row]]
+
+    def admin1_name(self, row: int) -> str | None:
+        a = self.admin1[row]
+        return self.names[a] if a >= 0 else None
+
+    def precision(self, row: int) -> str:
+        k = self.kind[row]
+        if k == COUNTRY:
+            return "country"
+        if k == ADMIN1:
+            return "admin1"
+        if k == CITY:
+            return "town"
+        return "region" if self.feature_code(row) in REGION_FEATURES else "exact"
+
+    def describe(self, row: int) -> dict[str, Any]:
+        """A plain dict of one row (for alternatives, debugging and tests)."""
+        gid = self.geonames_id[row]
+        return {
+            "name": self.names[row],
+            "lat": round(self.lat[row], 5),
+            "lon": round(self.lon[row], 5),
+            "country": self.country_code(row),
+            "admin1": self.admin1_name(row),
+            "feature": self.feature_code(row),
+            "precision": self.precision(row),
+            "geonames_id": gid or None,
+            "kind": KIND_NAMES[self.kind[row]],
+            "population": self.population[row],
+            **self.extra.get(row, {}),
+        }
+
+    def state(self) -> dict[str, Any]:
+        """What is pickled: everything but the derived PhraseIndex."""
+        return {k: v for k, v in self.__dict__.items() if k != "_index"}
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine); only called for a handful of candidate pairs."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp = p2 - p1
+    dl = math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
