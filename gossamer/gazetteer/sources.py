@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
+import inspect
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,7 +72,17 @@ def source_versions() -> dict[str, str]:
         "pycountry": _package_version("pycountry"),
         "features": _data_digest("features.yaml"),
         "lexicon": _data_digest("lexicons/places.yaml"),
+        "keys": _key_digest(),
     }
+
+
+def _key_digest() -> str:
+    """The name-key functions' source: keys built by another normalisation would never match."""
+    from .. import phrases  # noqa: PLC0415
+
+    text = "".join(inspect.getsource(f) for f in (phrases.key, phrases.case_key, phrases.is_acronym))
+    text += repr(getattr(phrases, "_SCRIPT_FOLD", None))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def _data_file(name: str) -> Any:

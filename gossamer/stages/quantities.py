@@ -166,7 +166,12 @@ class Lexicon:
 
 
 def _keys(words: list[Any]) -> frozenset[str]:
-    return frozenset(key(str(w)) or str(w) for w in words)
+    """Phrase keys, or the lowercased text for symbols that have no key ("#")."""
+    return frozenset(key(str(w)) or str(w).lower() for w in words)
+
+
+def _hedge(entry: dict[str, Any]) -> Hedge:
+    return Hedge(str(entry["bound"]), bool(entry["approximate"]), bool(entry.get("linked", False)))
 
 
 @functools.cache
@@ -178,9 +183,8 @@ def lexicon() -> Lexicon:
         raise ValueError("quantities.yaml: only vague_value: low is implemented")
     nw = data["number_words"]
     vague = data["vague"]
-    hedge = lambda d: Hedge(d["bound"], bool(d["approximate"]), bool(d.get("linked", False)))  # noqa: E731
     plurals = {
-        key(w): Span(Decimal(d["low"]), Decimal(d["high"]), Decimal(d["base"]), bool(d.get("needs_of", False)))
+        key(w): Span(Decimal(d["low"]), Decimal(d["high"]), Decimal(d["base"]), bool(d.get("needs_of")))
         for w, d in vague["plurals"].items()
     }
     quantifiers = {w: Span(Decimal(d["low"]), Decimal(d["high"])) for w, d in vague["quantifiers"].items()}
@@ -189,8 +193,8 @@ def lexicon() -> Lexicon:
     scales = {key(w): Decimal(v) for w, v in nw["scales"].items()}
     one_words = _keys(nw["one_words"])
     lex = Lexicon(
-        approximators=Table.build({p: hedge(d) for p, d in data["approximators"]["phrases"].items()}),
-        suffixes=Table.build({p: hedge(d) for p, d in data["suffixes"]["phrases"].items()}),
+        approximators=Table.build({p: _hedge(d) for p, d in data["approximators"]["phrases"].items()}),
+        suffixes=Table.build({p: _hedge(d) for p, d in data["suffixes"]["phrases"].items()}),
         between=key(data["ranges"]["open"]),
         joiners=frozenset(str(j).lower() for j in data["ranges"]["joiners"]),
         change_markers=_keys(data["ranges"]["change_markers"]),
@@ -215,7 +219,7 @@ def lexicon() -> Lexicon:
         not_counts=_keys(data["not_counts"]["words"]),
         not_units=_keys(data["not_units"]["words"]),
         unit_lemmas={str(k).lower(): str(v) for k, v in data["unit_lemmas"]["words"].items()},
-        label_prefixes=frozenset(str(w).lower() for w in data["label_prefixes"]["words"]),
+        label_prefixes=_keys(data["label_prefixes"]["words"]),
         one_pronoun_before=_keys(data["one_pronoun_before"]["words"]),
         never_labels=frozenset(data["entity_labels"]["never"]),
         unless_counted_labels=frozenset(data["entity_labels"]["unless_counted"]),
@@ -259,6 +263,10 @@ def _plural_name(tok: Token) -> bool:
     if tok.pos_ != "PROPN":
         return False
     return tok.tag_ == "NNPS" or (tok.is_title and tok.text.endswith("s") and not tok.text.endswith("ss"))
+
+
+def _plural_noun(tok: Token) -> bool:
+    return (tok.tag_ == "NNS" and tok.pos_ == "NOUN") or _plural_name(tok)
 
 
 def _casualty_role(tok: Token, lex: Lexicon) -> bool:
@@ -393,6 +401,8 @@ class Reader:
     def vague(self, i: int) -> Core | None:
         """A vague amount at token i: "dozens", "tens of thousands", "several hundred"."""
         lex, doc = self.lex, self.doc
+        if i >= self.n:
+            return None
         hit = lex.quantifiers.forward(doc, self.keys, i)
         if hit is not None:
             span, j = hit
@@ -511,7 +521,8 @@ class QuantityStage:
         refused_until = self._range(r, reading)
         if refused_until is not None:
             return None, refused_until
-        if reading.range_joiner is None and core.plain is not None and self._glued_to_digits(r.doc, num_start, core.end):
+        lone_numeral = reading.range_joiner is None and core.plain is not None
+        if lone_numeral and self._glued_to_digits(r.doc, num_start, core.end):
             return None, core.end
         self._hedge(r, reading)
         if not self._unit(r, reading):
@@ -681,9 +692,21 @@ class QuantityStage:
             if doc[t].dep_ not in _NOUN_DEPS:
                 continue
             if all(self._modifier(doc, head, m) for m in range(j, head.i)):
+                for m in range(j, head.i):  # "1,200 fighters crosses": the parser took a verb
+                    if _plural_noun(doc[m]):
+                        return doc[m]
                 return head
-        if j < r.n and (doc[j].tag_ == "NNS" and doc[j].pos_ == "NOUN" or _plural_name(doc[j])):
-            return doc[j]  # the parser missed the link: a plural noun right after the number
+        # The parser missed the link ("14 covered cargo trucks" read as a clause): take the
+        # first plural noun after modifier-like words.
+        for m in range(j, min(r.n, j + _MAX_GAP + 1)):
+            tok = doc[m]
+            if _plural_noun(tok):
+                return tok
+            glued_hyphen = tok.text in _HYPHENS and not tok.whitespace_ and not doc[m - 1].whitespace_
+            if not (tok.pos_ in ("ADJ", "NOUN", "PROPN") or tok.tag_ in ("VBN", "VBG") or glued_hyphen):
+                return None
+            if tok.like_num or "\n" in tok.whitespace_:
+                return None
         return None
 
     @staticmethod
@@ -758,12 +781,13 @@ class QuantityStage:
         if hedged or counted or core.currency is not None:
             return False
         before = doc[reading.start - 1] if reading.start > 0 else None
-        if before is not None and before.lower_ in lex.label_prefixes:
+        if before is not None and (r.keys[before.i] or before.lower_) in lex.label_prefixes:
             return True  # "No. 5", "#3"
         head = doc[first].head
         if head.i < first and head.pos_ in ("NOUN", "PROPN") and doc[first].dep_ in _LABEL_DEPS:
             return True  # "Resolution 2231", "page 5"
-        if before is not None and before.is_title and before.pos_ in ("NOUN", "PROPN") and not before.is_sent_start:
+        if (before is not None and before.is_title and before.pos_ in ("NOUN", "PROPN")
+                and not before.is_sent_start):
             return True  # "Unit 45"
         return False
 

@@ -86,6 +86,7 @@ class Lexicon:
     parts: dict[str, dict[str, tuple[int, int]]]
     part_precision: dict[str, str]
     quarters: dict[str, int]
+    seasons: dict[str, tuple[int, int]]
     deictic: dict[str, tuple[int, int]]
     prepositions: dict[str, tuple[str, str]]  # phrase -> (effect, scope)
     prep_rx: re.Pattern[str]
@@ -158,6 +159,7 @@ def load_lexicon() -> Lexicon:
     part_phrases = {k.lower(): v for k, v in parts["phrases"].items()}
     deictic = {k.lower(): (int(v[0]), int(v[1])) for k, v in data["deictic"]["phrases"].items()}
     quarters = {k.lower(): int(v) for k, v in data["quarters"]["ordinals"].items()}
+    seasons = {k.lower(): (int(v[0]), int(v[1])) for k, v in data["seasons"]["months"].items()}
     preps = {k.lower(): (v["effect"], v["scope"]) for k, v in data["prepositions"].items() if k != "source"}
 
     fill = {
@@ -172,6 +174,7 @@ def load_lexicon() -> Lexicon:
         "PART": _alt(list(part_phrases)),
         "QUARTER": _alt(list(quarters)),
         "DEICTIC": _alt(list(deictic)),
+        "SEASON": _alt(list(seasons)),
     }
     # Abbreviations may carry a full stop ("Jan.", "Sept.", "Tues.").
     fill["MONTH"] = _alt(list(full_months), cased=True, abbrev=list(abbr_months))
@@ -184,6 +187,7 @@ def load_lexicon() -> Lexicon:
         "PART": _first_words(list(part_phrases)),
         "QUARTER": set(quarters),
         "DEICTIC": _first_words(list(deictic)),
+        "SEASON": set(seasons),
     }
 
     rules: list[Rule] = []
@@ -214,6 +218,7 @@ def load_lexicon() -> Lexicon:
         parts={p: {u: (int(r[0]), int(r[1])) for u, r in parts[p].items()} for p in ("early", "mid", "late")},
         part_precision=dict(parts["precision"]),
         quarters=quarters,
+        seasons=seasons,
         deictic=deictic,
         prepositions=preps,
         prep_rx=re.compile(r"(?<![\w'-])(" + _alt(list(preps)) + r")\s+\Z", re.IGNORECASE),
@@ -288,6 +293,13 @@ def _iso(p: Point | None) -> str | None:
 
 def _as_day(p: Point) -> date:
     return p.date() if isinstance(p, datetime) else p
+
+
+def _before_or_at(a: Point, b: Point) -> bool:
+    """a <= b: by the instant when both have one, else by the day."""
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return a <= b
+    return _as_day(a) <= _as_day(b)
 
 
 def parse_published(published: str | None) -> tuple[date | None, datetime | None]:
@@ -411,6 +423,11 @@ def _unresolved(precision: str, **kw: Any) -> Res:
     return Res(None, None, precision, True, **kw)
 
 
+# A resolver's verdict that the matched words are not a time at all (a name such as "the March 14
+# Alliance"): no other rule and no spaCy entity may read a time there either.
+VETO = Res(None, None, "", False, rule="veto")
+
+
 # --- resolvers -------------------------------------------------------------------------------
 
 
@@ -427,7 +444,7 @@ def _date_as_name(m: re.Match[str], cx: Ctx) -> bool:
 
 def r_date(m: re.Match[str], cx: Ctx) -> Res | None:
     if _date_as_name(m, cx):
-        return None
+        return VETO
     mon_n = _g(m, "mon_n")
     month = int(mon_n) if mon_n else cx.lex.months[m.group("mon").rstrip(".").lower()]
     day = int(_DIGITS.match(m.group("day")).group())  # type: ignore[union-attr]
@@ -466,7 +483,7 @@ def r_numeric_date(m: re.Match[str], cx: Ctx) -> Res | None:
 
 def r_day_range(m: re.Match[str], cx: Ctx) -> Res | None:
     if _date_as_name(m, cx):
-        return None
+        return VETO
     month = cx.lex.months[m.group("mon").rstrip(".").lower()]
     d1 = int(_DIGITS.match(m.group("day")).group())  # type: ignore[union-attr]
     d2 = int(_DIGITS.match(m.group("day2")).group())  # type: ignore[union-attr]
@@ -506,6 +523,8 @@ def r_month(m: re.Match[str], cx: Ctx) -> Res | None:
         y = p.year if month > p.month else p.year + 1
     else:
         y = cx.year_for(month)  # type: ignore[assignment]
+        if y is None:
+            return None
     lo, hi = _month(y, month)
     return Res(lo, hi, "month", True, rule=f"month_{rel}" if rel else None, md=None if rel else (month, None))
 
@@ -537,6 +556,8 @@ def r_part_month(m: re.Match[str], cx: Ctx) -> Res | None:
         return _unresolved(prec)
     else:
         y, relative = cx.year_for(month), True  # type: ignore[assignment]
+        if y is None:
+            return None
     lo, hi = _cut(*_month(y, month), "month", _part(m, cx.lex), cx.lex)
     return Res(lo, hi, prec, relative)
 
@@ -601,6 +622,34 @@ def r_quarter(m: re.Match[str], cx: Ctx) -> Res | None:
         y -= 1
     lo, hi = _quarter(y, q)
     return Res(lo, hi, "quarter", True)
+
+
+def _season(start_year: int, months: tuple[int, int]) -> tuple[date, date]:
+    first, last = months
+    end_year = start_year + (1 if last < first else 0)
+    return date(start_year, first, 1), _month(end_year, last)[1]
+
+
+def r_season(m: re.Match[str], cx: Ctx) -> Res | None:
+    months = cx.lex.seasons[m.group("season").lower()]
+    year = _g(m, "year")
+    if year:
+        lo, hi = _season(int(year), months)
+        return Res(lo, hi, "quarter", False)
+    rel = _rel(_g(m, "rel"))
+    if cx.p is None:
+        return _unresolved("quarter")
+    p = cx.p
+    # the seasons around publication, by the year they start in
+    around = [_season(y, months) for y in (p.year - 2, p.year - 1, p.year, p.year + 1)]
+    if rel == "last":
+        lo, hi = [s for s in around if s[1] < p][-1]
+    elif rel == "next":
+        lo, hi = [s for s in around if s[0] > p][0]
+    else:  # "this": the season we are in, else this year's
+        current = [s for s in around if s[0] <= p <= s[1]]
+        lo, hi = current[0] if current else _season(p.year, months)
+    return Res(lo, hi, "quarter", True, rule=f"{rel}_season")
 
 
 def _count_like(cx: Ctx, end: int) -> bool:
@@ -794,6 +843,8 @@ def r_anaphoric(m: re.Match[str], cx: Ctx) -> Res | None:
 def r_clock(m: re.Match[str], cx: Ctx) -> Res | None:
     if _g(m, "noon"):
         h, mi = (12, 0) if m.group("noon").lower() == "noon" else (0, 0)
+    elif _g(m, "mil"):
+        h, mi = int(m.group("mil")[:2]), int(m.group("mil")[2:])
     elif _g(m, "hh24"):
         if not (_g(m, "at") or _g(m, "tz") or cx.doc[cx.i].ent_type_ == "TIME"):
             return None  # "3:15" alone may be a score or a verse
@@ -821,6 +872,7 @@ RESOLVERS: dict[str, Callable[[re.Match[str], Ctx], Res | None]] = {
     "earlier_later": r_earlier_later,
     "decade": r_decade,
     "quarter": r_quarter,
+    "season": r_season,
     "year": r_year,
     "year_range": r_year_range,
     "deictic": r_deictic,
@@ -852,10 +904,14 @@ class TimeStage:
         if published and p is None:
             analysis.notes.append(f"times: publication date {published!r} is not ISO; relative times left unresolved")
         cx = Ctx(self.lex, parsed.doc, p, p_dt)
-        readings = self._select(self._candidates(parsed, cx))
+        cands = self._candidates(parsed, cx)
+        vetoes = [(r.start, r.end) for r in cands if r.res is VETO]
+        if vetoes:
+            cands = [r for r in cands if not any(r.start < e and s < r.end for s, e in vetoes)]
+        readings = self._select(cands)
         readings = self._join(readings, parsed.folded, cx)
         readings = [self._widen(r, parsed.folded, cx) for r in readings]
-        readings += self._fallback(parsed, readings, cx)
+        readings += self._fallback(parsed, readings, vetoes, cx)
         readings.sort(key=lambda r: r.start)
         self._emit(analysis, readings)
         if p is None and any(r.res.relative and r.res.lo is None for r in readings):
@@ -968,6 +1024,7 @@ class TimeStage:
             return None
         ra, rb = a.res, b.res
         lo, hi = ra.lo, rb.hi
+        relative = ra.relative or rb.relative
         if ra.md and rb.lo is not None and not rb.relative and lo is not None:
             # "March 3 to April 5, 2025": the first end takes the year of the second
             month, day = ra.md
@@ -980,10 +1037,11 @@ class TimeStage:
                 return None
             if ra.precision == "month":
                 lo = lo.replace(day=1)
-        if lo is not None and hi is not None and _as_day(lo) > _as_day(hi):
+            relative = False
+        if lo is not None and hi is not None and not _before_or_at(lo, hi):
             return None
         prec = max(ra.precision, rb.precision, key=_COARSE.index)
-        res = Res(lo, hi, prec, ra.relative or rb.relative)
+        res = Res(lo, hi, prec, relative)
         start = opener.start(1) if opener else a.start
         return Reading(start, b.end, res, "range", min(a.order, b.order), opened=opener is not None)
 
@@ -1003,32 +1061,39 @@ class TimeStage:
         if scope == "day" and not (res.precision in ("day", "hour") and res.lo == res.hi):
             return r
         p = cx.p
+        # an expression with a clock time is bounded by the publication instant, else its day
+        fine = isinstance(res.lo, datetime) and cx.p_dt is not None
+        anchor: Point | None = cx.p_dt if fine else p
+        step = timedelta(0) if fine else ONE_DAY
         rule = r.rule
         if effect == "since":
-            hi: Point | None = p if p is not None and (res.lo is None or _as_day(res.lo) <= p) else None
+            hi = anchor if anchor is not None and (res.lo is None or _before_or_at(res.lo, anchor)) else None
             res = replace(res, hi=hi, relative=True)
             rule = f"since_{rule}"
         elif effect in ("until", "before"):
-            end = res.hi if effect == "until" else (res.lo - ONE_DAY if res.lo is not None else None)
-            lo = p if p is not None and end is not None and p <= _as_day(end) else None
+            end = res.hi if effect == "until" else (res.lo - step if res.lo is not None else None)
+            lo = anchor if anchor is not None and end is not None and _before_or_at(anchor, end) else None
             res = replace(res, lo=lo, hi=end, relative=res.relative or lo is not None)
             rule = f"{effect}_{rule}"
         elif effect == "after":
-            start = res.hi + ONE_DAY if res.hi is not None else None
-            hi = p if p is not None and start is not None and _as_day(start) <= p else None
+            start = res.hi + step if res.hi is not None else None
+            hi = anchor if anchor is not None and start is not None and _before_or_at(start, anchor) else None
             res = replace(res, lo=start, hi=hi, relative=True)
             rule = f"after_{rule}"
         return Reading(m.start(1), r.end, res, rule, r.order)
 
     # 4. spaCy entities no rule read ---------------------------------------------------------
 
-    def _fallback(self, parsed: Parsed, readings: list[Reading], cx: Ctx) -> list[Reading]:
+    def _fallback(
+        self, parsed: Parsed, readings: list[Reading], vetoes: list[tuple[int, int]], cx: Ctx
+    ) -> list[Reading]:
         """DATE entities naming a month in a form the rules do not know ("14-Jan-26")."""
         out: list[Reading] = []
+        taken = [(r.start, r.end) for r in readings] + vetoes
         for ent in parsed.doc.ents:
             if ent.label_ != "DATE":
                 continue
-            if any(not (r.end <= ent.start_char or r.start >= ent.end_char) for r in readings):
+            if any(s < ent.end_char and ent.start_char < e for s, e in taken):
                 continue
             if not any(t.text[:1].isupper() and t.lower_.rstrip(".") in self.lex.month_words for t in ent):
                 continue
