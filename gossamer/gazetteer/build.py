@@ -25,12 +25,12 @@ import re
 import unicodedata
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..phrases import case_key, is_acronym, key
-from .model import ADMIN1, CITY, COUNTRY, FEATURE, Gazetteer
+from .model import ADMIN1, CITY, COUNTRY, FEATURE, Gazetteer, start_prefixes
 from .sources import Admin1Rec, CityRec, CountryRec
 
 BUILD_VERSION = "1"
@@ -236,13 +236,15 @@ class _Grid:
     def add(self, row: int, lat: float, lon: float) -> None:
         self.cells[(math.floor(lat), math.floor(lon))].append(row)
 
-    def nearest(self, lat: float, lon: float, lats: array, lons: array) -> int:
+    def nearest(self, lat: float, lon: float, lats: array, lons: array, ok: Callable[[int], bool]) -> int:
         ci, cj = math.floor(lat), math.floor(lon)
         best, best_d = -1, float("inf")
         coslat = math.cos(math.radians(lat))
         for di in (-1, 0, 1):
             for dj in (-1, 0, 1):
                 for r in self.cells.get((ci + di, cj + dj), ()):
+                    if not ok(r):
+                        continue
                     d = (lats[r] - lat) ** 2 + ((lons[r] - lon) * coslat) ** 2
                     if d < best_d:
                         best, best_d = r, d
@@ -364,13 +366,16 @@ def build(src: Sources, version: str = "") -> Gazetteer:
     for _, r in capital_best.values():
         feature[r] = fidx["PPLC"]
 
-    # a feature's admin1 (and country, for features written without one): its nearest town's
+    # a feature's admin1: that of the nearest town of its country within about 50 km
     for r in feature_rows:
-        near = grid.nearest(lat[r], lon[r], lat, lon)
+        if country[r] < 0:
+            continue
+        near = grid.nearest(lat[r], lon[r], lat, lon, ok=lambda q, c=country[r]: country[q] == c)
         if near >= 0 and (lat[near] - lat[r]) ** 2 + (lon[near] - lon[r]) ** 2 < 0.5**2:
-            if country[r] < 0 or country[r] == country[near]:
-                admin1[r] = admin1[near]
+            admin1[r] = admin1[near]
 
+    folded = {k: tuple(v) for k, v in sorted(b.folded.items())}
+    cased = {k: tuple(v) for k, v in sorted(b.cased.items())}
     return Gazetteer(
         version=version,
         names=names,
@@ -384,8 +389,9 @@ def build(src: Sources, version: str = "") -> Gazetteer:
         geonames_id=gid,
         countries=countries,
         features=feature_codes,
-        folded={k: tuple(v) for k, v in sorted(b.folded.items())},
-        cased={k: tuple(v) for k, v in sorted(b.cased.items())},
+        folded=folded,
+        cased=cased,
+        starts=start_prefixes(folded, cased),
         extra=extra,
         article_only={k: frozenset(v) for k, v in sorted(article_only.items())},
         by_country=country_rows,

@@ -14,6 +14,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import phrases
 from ..phrases import PhraseIndex
 
 # Row kinds, also the order rows are stored in.
@@ -29,12 +30,29 @@ class GazetteerIndex(PhraseIndex[int]):
 
     @classmethod
     def adopt(
-        cls, folded: dict[str, tuple[int, ...]], cased: dict[str, tuple[int, ...]], max_tokens: int = 6
+        cls,
+        folded: dict[str, tuple[int, ...]],
+        cased: dict[str, tuple[int, ...]],
+        starts: set[str] | None = None,
+        max_tokens: int = 6,
     ) -> "GazetteerIndex":
         index = cls(max_tokens=max_tokens)
         index._folded = folded  # type: ignore[assignment]  # tuples: read-only, cheaper than lists
         index._cased = cased  # type: ignore[assignment]
+        if hasattr(index, "_starts"):  # PhraseIndex's cheap start filter: key prefixes
+            index._starts = starts if starts is not None else start_prefixes(folded, cased)
         return index
+
+
+def start_prefixes(folded: dict[str, Any], cased: dict[str, Any]) -> set[str]:
+    """The key prefixes PhraseIndex.scan checks a first token against (as PhraseIndex.add makes them)."""
+    width = getattr(phrases, "PREFIX", 4)
+    out: set[str] = set()
+    for table, lower in ((folded, False), (cased, True)):
+        for k in table:
+            for n in range(1, min(width, len(k)) + 1):
+                out.add(k[:n].lower() if lower else k[:n])
+    return out
 
 
 @dataclass
@@ -55,6 +73,7 @@ class Gazetteer:
     features: list[str]  # feature codes: PPL, PPLC, PPLA, ADM1, PCLI, crossing, air_base, ...
     folded: dict[str, tuple[int, ...]]
     cased: dict[str, tuple[int, ...]]
+    starts: set[str] = field(default_factory=set)  # key prefixes for PhraseIndex's start filter
     extra: dict[int, dict[str, Any]] = field(default_factory=dict)  # per-row extras: feature id, iso code
     article_only: dict[str, frozenset[int]] = field(default_factory=dict)  # key -> rows needing "the"
     by_country: dict[str, int] = field(default_factory=dict)  # ISO2 -> country row
@@ -66,7 +85,7 @@ class Gazetteer:
     @property
     def index(self) -> GazetteerIndex:
         if self._index is None:
-            self._index = GazetteerIndex.adopt(self.folded, self.cased)
+            self._index = GazetteerIndex.adopt(self.folded, self.cased, self.starts or None)
         return self._index
 
     def lookup(self, name: str) -> list[int]:

@@ -81,7 +81,7 @@ def _key_digest() -> str:
     from .. import phrases  # noqa: PLC0415
 
     text = "".join(inspect.getsource(f) for f in (phrases.key, phrases.case_key, phrases.is_acronym))
-    text += repr(getattr(phrases, "_SCRIPT_FOLD", None))
+    text += repr(getattr(phrases, "_SCRIPT_FOLD", None)) + repr(getattr(phrases, "PREFIX", None))
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

@@ -6,9 +6,10 @@ these as DATE/TIME entities but cuts them inconsistently and says nothing about 
 and dateparser reads points, not intervals. So the stage reads a small grammar of its own:
 
 1. At each token that can start a time expression (a month or weekday name, a number, "the",
-   "last", "since"-free cores like "past", ...) it tries the surface rules listed for that word
-   in ``gossamer/data/lexicons/times.yaml``. Each rule is an anchored regex over the folded
-   text plus a resolver that turns its groups into an interval. Overlaps keep the longest match.
+   "last", "past", "early", ...) it tries the surface rules listed for that word in
+   ``gossamer/data/lexicons/times.yaml``: each an anchored regex over the folded text, tried only
+   where its first word occurs, plus a resolver that turns its groups into an interval.
+   Overlapping readings keep the longest, then the resolved one, then the earlier rule.
 2. Adjacent readings join: a clock time with its day ("Tuesday at 3 p.m."), two ends of a range
    ("from March 3 to April 5", "between 2019 and 2021").
 3. A preposition before a reading widens the mention and may change the interval: "since
@@ -18,7 +19,8 @@ and dateparser reads points, not intervals. So the stage reads a small grammar o
 
 Intervals are inclusive ISO dates; datetimes only for expressions finer than a day when the
 publication has a time. A relative expression in a document without a publication date is
-still reported, with start and end null. Resolution conventions (how many days "a few" is,
+still reported, with start and end null. The same words read the same way ("this week" twice)
+are one Time with several mentions. Resolution conventions (how many days "a few" is,
 which Tuesday "on Tuesday" means, the thirds of "early/mid/late") are stated in the data file.
 """
 
@@ -68,6 +70,7 @@ class Rule:
     regex: re.Pattern[str]
     needs_context: bool
     order: int
+    check_names: bool  # refuse matches inside a named entity (spaCy tags "GMT" ORG: clocks skip this)
 
 
 @dataclass
@@ -162,12 +165,13 @@ def load_lexicon() -> Lexicon:
     seasons = {k.lower(): (int(v[0]), int(v[1])) for k, v in data["seasons"]["months"].items()}
     preps = {k.lower(): (v["effect"], v["scope"]) for k, v in data["prepositions"].items() if k != "source"}
 
+    num_words = _alt(list(numbers))
     fill = {
         "MONTH_FULL": _alt(list(full_months), cased=True),
         "WEEKDAY_FULL": _alt(list(full_days), cased=True),
         "DAY": r"(?:[12]\d|3[01]|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?!\w)",
         "YEAR": r"(?:19|20)\d{2}(?!\d)",
-        "NUM": r"(?:\d{1,3}(?:,\d{3})+|\d+|" + _alt(list(numbers)) + r"(?:-" + _alt(list(numbers)) + r")?)(?!\w)",
+        "NUM": rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{num_words}(?:-{num_words})?)(?!\w)",
         "UNIT": _alt(singular + plural),
         "UNIT_SG": _alt(singular),
         "UNIT_PL": _alt(plural),
@@ -195,7 +199,7 @@ def load_lexicon() -> Lexicon:
     for order, spec in enumerate(data["rules"]):
         pattern = re.sub(r"%([A-Z_]+)%", lambda m: fill[m.group(1)], spec["pattern"])
         rule = Rule(spec["name"], spec["resolve"], re.compile(pattern, re.IGNORECASE | re.VERBOSE),
-                    bool(spec.get("needs_context", False)), order)
+                    bool(spec.get("needs_context", False)), order, bool(spec.get("check_names", True)))
         if rule.resolve not in RESOLVERS:
             raise ValueError(f"times.yaml: rule {rule.name} names unknown resolver {rule.resolve}")
         rules.append(rule)
@@ -222,7 +226,7 @@ def load_lexicon() -> Lexicon:
         deictic=deictic,
         prepositions=preps,
         prep_rx=re.compile(r"(?<![\w'-])(" + _alt(list(preps)) + r")\s+\Z", re.IGNORECASE),
-        opener_rx=re.compile(r"(?<![\w'-])(" + "|".join(data["ranges"]["openers"]) + r")\s+\Z", re.IGNORECASE),
+        opener_rx=re.compile(r"(?<![\w'-])(" + _alt(data["ranges"]["openers"]) + r")\s+\Z", re.IGNORECASE),
         connector_rx=re.compile(
             r"\s*(" + "|".join(re.escape(c) for c in connectors) + r")\s*", re.IGNORECASE
         ),
@@ -360,6 +364,10 @@ class Ctx:
     i: int = 0  # the trigger token
     _future: bool | None = None
 
+    def at(self, i: int) -> None:
+        self.i = i
+        self._future = None
+
     @property
     def future(self) -> bool:
         if self._future is None:
@@ -439,7 +447,10 @@ def _date_as_name(m: re.Match[str], cx: Ctx) -> bool:
     j = i + 1
     while j < len(doc) and doc[j].idx < m.end():
         j += 1
-    return j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].is_title and doc[j].lower_ not in cx.lex.month_words
+    if j >= len(doc):
+        return False
+    nxt = doc[j]
+    return nxt.pos_ == "PROPN" and nxt.is_title and nxt.lower_ not in cx.lex.month_words
 
 
 def r_date(m: re.Match[str], cx: Ctx) -> Res | None:
@@ -853,12 +864,15 @@ def r_clock(m: re.Match[str], cx: Ctx) -> Res | None:
         h, mi = int(m.group("hh")) % 12, int(_g(m, "mm") or 0)
         if m.group("ampm").lower().startswith("p"):
             h += 12
+    # A clock time with no day of its own is placed on the publication day; joined with a day
+    # ("at 3 p.m. on Tuesday") it takes that day instead (see TimeStage._join_pair).
+    rule = "clock_on_published_day"
     if cx.p is None:
-        return _unresolved("hour", clock=(h, mi))
+        return _unresolved("hour", clock=(h, mi), rule=rule)
     if cx.p_dt is not None:
         t = datetime.combine(cx.p, time(h, mi), tzinfo=cx.p_dt.tzinfo)
-        return Res(t, t, "hour", True, clock=(h, mi))
-    return Res(cx.p, cx.p, "day", True, clock=(h, mi))
+        return Res(t, t, "hour", True, clock=(h, mi), rule=rule)
+    return Res(cx.p, cx.p, "day", True, clock=(h, mi), rule=rule)
 
 
 RESOLVERS: dict[str, Callable[[re.Match[str], Ctx], Res | None]] = {
@@ -902,7 +916,9 @@ class TimeStage:
         published = analysis.document.published
         p, p_dt = parse_published(published)
         if published and p is None:
-            analysis.notes.append(f"times: publication date {published!r} is not ISO; relative times left unresolved")
+            analysis.notes.append(
+                f"times: publication date {published!r} is not ISO; relative times left unresolved"
+            )
         cx = Ctx(self.lex, parsed.doc, p, p_dt)
         cands = self._candidates(parsed, cx)
         vetoes = [(r.start, r.end) for r in cands if r.res is VETO]
@@ -944,10 +960,9 @@ class TimeStage:
                     continue
                 if rule.needs_context and not self._has_context(doc, tok.i):
                     continue
-                if self._blocked(doc, tok.i, m.end()):
+                if rule.check_names and self._blocked(doc, tok.i, m.end()):
                     continue
-                cx.i = tok.i
-                cx._future = None
+                cx.at(tok.i)
                 res = RESOLVERS[rule.resolve](m, cx)
                 if res is not None:
                     out.append(Reading(m.start(), m.end(), res, res.rule or rule.name, rule.order))
@@ -963,7 +978,9 @@ class TimeStage:
         if prev in self.lex.context_words:
             return True
         # "between 2019 and 2021": the second year of a pair
-        return prev in ("and", "to", "-", "\u2013", "or") and i > 1 and doc[i - 2].like_num and len(doc[i - 2]) == 4
+        if prev not in ("and", "to", "-", "\u2013", "or") or i < 2:
+            return False
+        return doc[i - 2].like_num and len(doc[i - 2]) == 4
 
     def _blocked(self, doc: Doc, i: int, end: int) -> bool:
         """Part of a name: "the March 14 Alliance", "Theresa May"."""
@@ -1072,7 +1089,10 @@ class TimeStage:
             rule = f"since_{rule}"
         elif effect in ("until", "before"):
             end = res.hi if effect == "until" else (res.lo - step if res.lo is not None else None)
-            lo = anchor if anchor is not None and end is not None and _before_or_at(anchor, end) else None
+            # a bound still ahead of publication runs from publication ("holds until March 15");
+            # one already reached says nothing of where the interval began ("served until 2019")
+            ahead = anchor is not None and end is not None and not _before_or_at(end, anchor)
+            lo = anchor if ahead else None
             res = replace(res, lo=lo, hi=end, relative=res.relative or lo is not None)
             rule = f"{effect}_{rule}"
         elif effect == "after":
@@ -1100,7 +1120,8 @@ class TimeStage:
             got = _dateparser_interval(ent.text, cx.p)
             if got is not None:
                 lo, hi, prec, relative = got
-                out.append(Reading(ent.start_char, ent.end_char, Res(lo, hi, prec, relative), "dateparser", 999))
+                res = Res(lo, hi, prec, relative)
+                out.append(Reading(ent.start_char, ent.end_char, res, "dateparser", len(self.lex.rules)))
         return out
 
     # 5. items -------------------------------------------------------------------------------

@@ -1,0 +1,507 @@
+"""Places: gazetteer names found in the parse, kept when the text treats them as places, resolved.
+
+Recognition. The gazetteer's name index is scanned over the document's tokens (one dict lookup
+per candidate span). spaCy's GPE/LOC/FAC entities confirm a name; a name spaCy files under
+PERSON/ORG/NORP is still a place when it is a strong gazetteer entry (country, admin1, curated
+feature) or sits next to a place cue ("the Munziriyah crossing", "Kermanshah province", "in X").
+A name that is only part of a longer PERSON/ORG/... span ("Jordan Peterson", "Georgia Power",
+"National Council of Resistance of Iran") is not a place, nor is anything inside a KB actor that
+is not geographic (Hezbollah), nor a demonym ("Iraqi").
+
+Resolution. Each name's candidate rows are scored: a prior (log population for towns; fixed
+weights for countries, admin1s and features; capitals and admin seats up), the cue ("province"
+wants an admin1, "crossing" a curated crossing), the document's context (countries named by the
+entities stage or resolved confidently here, admin1s mentioned, "Paris, Texas") and proximity to
+the places already resolved with confidence. Mentions of one name share one reading (one sense
+per discourse) unless their cues differ. `score` is the winner's softmax share among candidates.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from spacy.tokens import Doc
+
+from ..gazetteer import ADMIN1, CITY, COUNTRY, FEATURE, Gazetteer, distance_km, load_gazetteer
+from ..gazetteer.sources import lexicon
+from ..model import Analysis, Place
+from ..nlp import Parsed
+from ..phrases import Match, key
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"})
+# Entity types whose mentions (from the KB) are never places, whatever names they contain.
+NON_GEO_TYPES = frozenset({"ARMED_GROUP", "PARTY", "COALITION", "IGO", "NGO", "MEDIA", "PERSON", "MOVEMENT"})
+ARTICLES = frozenset({"al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "ath", "adh"})
+FILLER = frozenset({"the", "a", "an", "'s", "'"})
+CONJ = frozenset({"and", "or", ",", "&", "/"})
+KIND_BY_NAME = {"country": COUNTRY, "admin1": ADMIN1, "feature": FEATURE, "city": CITY}
+
+BIG_TOWN = 100_000  # a town this large is a place without NER's or a cue's word for it
+MAX_CANDIDATES = 40  # rows scored per name, best static prior first
+CLOSE = 2.0  # score gap under which the runner-up is reported
+ANCHOR_GAP = 2.0  # score gap over which a reading anchors the context
+
+
+@dataclass(frozen=True)
+class CueClass:
+    name: str
+    kinds: frozenset[int]
+    features: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Cues:
+    """data/lexicons/places.yaml, compiled for lookups by lower-cased token text."""
+
+    phrases: dict[str, CueClass]  # "border crossings" -> crossing
+    plurals: frozenset[str]
+    of_cues: dict[str, CueClass]  # "provinces" (before "of") -> admin1
+    directions: frozenset[str]
+    prepositions: frozenset[str]
+    descriptor_words: frozenset[str]
+    cue_only: frozenset[str]  # name keys needing NER or a cue
+    demonyms: frozenset[str]  # keys of demonyms ("iraqi", "iraqis")
+    max_words: int
+
+
+@functools.cache
+def load_cues() -> Cues:
+    lex = lexicon()
+    classes: dict[str, CueClass] = {}
+    phrases: dict[str, CueClass] = {}
+    for name, spec in (lex.get("cues") or {}).get("classes", {}).items():
+        cls = CueClass(
+            name,
+            frozenset(KIND_BY_NAME[k] for k in spec.get("kinds", ())),
+            frozenset(spec.get("features", ())),
+        )
+        classes[name] = cls
+        for w in spec.get("words", ()):
+            phrases.setdefault(str(w).lower(), cls)
+    of_cues = {
+        str(w).lower(): classes[name]
+        for name, words in (lex.get("of_cues") or {}).items()
+        if name in classes
+        for w in words
+    }
+
+    def words(section: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in (lex.get(section) or {}).get("words", ()))
+
+    return Cues(
+        phrases=phrases,
+        plurals=words("plurals"),
+        of_cues=of_cues,
+        directions=words("directions"),
+        prepositions=words("prepositions"),
+        descriptor_words=words("descriptor_words"),
+        cue_only=frozenset(key(w) for w in words("cue_only")),
+        demonyms=_demonym_keys(),
+        max_words=max((len(p.split()) for p in phrases), default=1),
+    )
+
+
+def _demonym_keys() -> frozenset[str]:
+    """Demonyms from the shared lexicon (data/lexicons/demonyms.tsv), if present."""
+    path = resources.files("gossamer.data").joinpath("lexicons/demonyms.tsv")
+    if not path.is_file():
+        return frozenset()
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        cols = line.split("\t")
+        if len(cols) > 1:
+            out.update(key(d) for d in cols[1].split("|") if d.strip())
+    return frozenset(out)
+
+
+@dataclass
+class _Mention:
+    start: int  # chars
+    end: int
+    tok_start: int
+    tok_end: int
+    key: str
+    rows: tuple[int, ...]
+    cue: CueClass | None = None
+    located: bool = False  # a preposition, direction or qualifier says "place"
+    qualifiers: tuple[int, ...] = ()  # admin1/country rows of a following ", Texas"
+
+
+@dataclass
+class _Reading:
+    """The scored candidates of one name (one group of mentions)."""
+
+    mentions: list[_Mention]
+    rows: list[int]
+    scores: list[float] = field(default_factory=list)
+
+    def best(self) -> tuple[int, float, float]:
+        """(row, score, gap to the runner-up)."""
+        order = sorted(range(len(self.rows)), key=lambda i: -self.scores[i])
+        top = order[0]
+        gap = self.scores[top] - self.scores[order[1]] if len(order) > 1 else float("inf")
+        return self.rows[top], self.scores[top], gap
+
+
+class PlaceStage:
+    name = "places"
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gaz = gazetteer or load_gazetteer()
+        self.cues = load_cues()
+        self._primary: dict[int, str] = {}
+
+    # ------------------------------------------------------------------ recognition
+
+    def __call__(self, analysis: Analysis, parsed: Parsed) -> None:
+        doc = parsed.doc
+        n = len(doc)
+        if n == 0:
+            return
+        blocked, actor_place, countries = self._entity_views(analysis, doc)
+        ent_of = [-1] * n
+        ents = list(doc.ents)
+        for e_i, ent in enumerate(ents):
+            for t in range(ent.start, ent.end):
+                ent_of[t] = e_i
+
+        def start_ok(i: int) -> bool:
+            if blocked[i]:
+                return False
+            text = doc[i].text
+            c = text[0]
+            if c.isupper() or "\u0600" <= c <= "\u06ff":
+                return True
+            return text in ARTICLES and i + 1 < n and doc[i + 1].text == "-"
+
+        matches = self.gaz.index.scan(parsed, start_ok=start_ok)
+        covered = [False] * n
+        for m in matches:
+            for t in range(m.tok_start, m.tok_end):
+                covered[t] = True
+        starts = {m.tok_start: m for m in matches}
+        ends = {m.tok_end: m for m in matches}
+
+        mentions: list[_Mention] = []
+        for m in matches:
+            if any(blocked[m.tok_start : m.tok_end]):
+                continue
+            mention = self._recognise(doc, m, ents, ent_of, covered, starts, ends, actor_place)
+            if mention is not None:
+                mentions.append(mention)
+        if mentions:
+            self._resolve(analysis, mentions, countries)
+
+    def _entity_views(self, analysis: Analysis, doc: Doc) -> tuple[list[bool], list[bool], set[str]]:
+        """Tokens no place may use, tokens a geographic actor covers, and the countries named."""
+        n = len(doc)
+        blocked = [False] * n
+        actor_place = [False] * n
+        countries: set[str] = set()
+        for ent in analysis.entities:
+            if ent.country and ent.type in ("STATE", "GOVERNMENT", "MILITARY"):
+                countries.add(ent.country)
+            block = ent.how == "demonym" or (ent.type in NON_GEO_TYPES and ent.how in ("kb", "descriptor"))
+            geo = ent.type == "STATE" and ent.how == "kb" or ent.how == "metonym"
+            if not (block or geo):
+                continue
+            for s, e in ent.mentions:
+                span = doc.char_span(s, e, alignment_mode="expand")
+                if span is None:
+                    continue
+                for t in range(span.start, span.end):
+                    if block:
+                        blocked[t] = True
+                    else:
+                        actor_place[t] = True
+        return blocked, actor_place, countries
+
+    def _recognise(
+        self,
+        doc: Doc,
+        m: Match[int],
+        ents: list[Any],
+        ent_of: list[int],
+        covered: list[bool],
+        starts: dict[int, Match[int]],
+        ends: dict[int, Match[int]],
+        actor_place: list[bool],
+    ) -> _Mention | None:
+        gaz, cues = self.gaz, self.cues
+        name_key = "".join(key(doc[t].text) for t in range(m.tok_start, m.tok_end))
+        if m.tok_end - m.tok_start == 1 and name_key in cues.demonyms:
+            return None
+        rows = m.values
+        prev = doc[m.tok_start - 1].lower_ if m.tok_start > 0 else ""
+        need_article = gaz.article_only.get(name_key)
+        if need_article and prev != "the":
+            rows = tuple(r for r in rows if r not in need_article)
+            if not rows:
+                return None
+
+        # what spaCy says about the span
+        label, inside = None, False
+        e_ids = {ent_of[t] for t in range(m.tok_start, m.tok_end) if ent_of[t] >= 0}
+        for e_i in e_ids:
+            ent = ents[e_i]
+            extra = [t for t in range(ent.start, ent.end) if not m.tok_start <= t < m.tok_end]
+            place_label = ent.label_ in PLACE_LABELS
+            if any(not self._descriptive(doc[t], covered[t] and place_label) for t in extra):
+                inside = True
+            label = ent.label_
+        if inside and label not in PLACE_LABELS:
+            return None  # "Jordan Peterson", "Georgia Power", "Bank of Jordan"
+
+        mention = _Mention(m.start, m.end, m.tok_start, m.tok_end, name_key, rows)
+        mention.cue = self._cue(doc, m, starts, ends)
+        before = m.tok_start - 1
+        while before >= 0 and (doc[before].lower_ in cues.directions or doc[before].lower_ == "the"):
+            mention.located = mention.located or doc[before].lower_ in cues.directions
+            before -= 1
+        if before >= 0 and doc[before].lower_ in cues.prepositions:
+            mention.located = True
+        nxt = m.tok_end
+        if nxt + 1 < len(doc) and doc[nxt].text == "," and nxt + 1 in starts:
+            q = tuple(r for r in starts[nxt + 1].values if gaz.kind[r] in (ADMIN1, COUNTRY))
+            if q:
+                mention.qualifiers = q
+                mention.located = True
+
+        cued = mention.cue is not None or mention.located
+        strong_kinds = {gaz.kind[r] for r in rows} & {COUNTRY, ADMIN1, FEATURE}
+        big = any(gaz.kind[r] == CITY and gaz.population[r] >= BIG_TOWN for r in rows)
+        place_said = (label in PLACE_LABELS and not inside) or any(actor_place[m.tok_start : m.tok_end])
+        if name_key in cues.cue_only:
+            return mention if cued or place_said else None
+        if place_said:
+            return mention
+        if label == "PERSON":  # a one-token PERSON that is wholly a place name ("al-Qaim")
+            return mention if cued or strong_kinds & {COUNTRY, FEATURE} else None
+        if label is not None and label in NAME_LABELS:  # ORG/NORP wholly a place name ("Munziriyah")
+            return mention if cued or strong_kinds else None
+        return mention if cued or strong_kinds or big else None
+
+    def _descriptive(self, tok: Any, covered: bool) -> bool:
+        """Tokens of an entity span that do not make it another name: articles, cue nouns, places."""
+        low = tok.lower_
+        return (
+            covered
+            or tok.is_punct
+            or low in FILLER
+            or low in self.cues.directions
+            or low in self.cues.descriptor_words
+        )
+
+    def _cue_at(self, doc: Doc, k: int) -> tuple[CueClass, str] | None:
+        """The longest cue phrase starting at token k."""
+        n = len(doc)
+        for width in range(min(self.cues.max_words, n - k), 0, -1):
+            phrase = " ".join(doc[k + w].lower_ for w in range(width))
+            cls = self.cues.phrases.get(phrase)
+            if cls is not None:
+                return cls, phrase
+        return None
+
+    def _cue(
+        self, doc: Doc, m: Match[int], starts: dict[int, Match[int]], ends: dict[int, Match[int]]
+    ) -> CueClass | None:
+        """The cue class for a name: a following cue noun (through a coordination when plural),
+        or a preceding '<cue noun> of'."""
+        cues = self.cues
+        n = len(doc)
+        # right: "X province", "X and Y border crossings", "southern X and central Y crossings"
+        k, chained, steps = m.tok_end, False, 0
+        while k < n and steps < 12:
+            if k in starts:
+                k = starts[k].tok_end
+                chained = True
+            elif doc[k].lower_ in CONJ or doc[k].lower_ in cues.directions:
+                k += 1
+            else:
+                break
+            steps += 1
+        found = self._cue_at(doc, k) if k < n else None
+        if found is not None and (not chained or found[1] in cues.plurals):
+            return found[0]
+        # left: "the province of X", "the provinces of X and Y"
+        k, chained, steps = m.tok_start - 1, False, 0
+        while k >= 0 and steps < 12:
+            if k + 1 in ends and ends[k + 1] is not m:
+                k = ends[k + 1].tok_start - 1
+                chained = True
+            elif doc[k].lower_ in CONJ or doc[k].lower_ in cues.directions or doc[k].lower_ == "the":
+                k -= 1
+            else:
+                break
+            steps += 1
+        if k >= 1 and doc[k].lower_ == "of":
+            word = doc[k - 1].lower_
+            cls = cues.of_cues.get(word)
+            if cls is not None and (not chained or word in cues.plurals):
+                return cls
+        return None
+
+    # ------------------------------------------------------------------ resolution
+
+    def _primary_key(self, row: int) -> str:
+        k = self._primary.get(row)
+        if k is None:
+            k = self._primary[row] = key(self.gaz.names[row])
+        return k
+
+    def _prior(self, row: int, name_key: str) -> float:
+        gaz = self.gaz
+        kind = gaz.kind[row]
+        if kind == CITY:
+            s = 0.35 * math.log10(gaz.population[row] + 10)
+            code = gaz.feature_code(row)
+            s += 1.5 if code == "PPLC" else 0.6 if code == "PPLA" else 0.0
+        elif kind == COUNTRY:
+            s = 4.0
+        elif kind == ADMIN1:
+            s = 1.6
+        else:
+            s = 2.0 if gaz.precision(row) == "region" else 1.0
+        if self._primary_key(row) == name_key:
+            s += 0.5
+        return s
+
+    def _score(
+        self,
+        reading: _Reading,
+        countries: set[str],
+        admin1s: set[int],
+        anchors: list[tuple[float, float]],
+    ) -> None:
+        gaz = self.gaz
+        first = reading.mentions[0]
+        cue = next((mt.cue for mt in reading.mentions if mt.cue is not None), None)
+        qualifiers = {q for mt in reading.mentions for q in mt.qualifiers}
+        q_countries = {gaz.country_code(q) for q in qualifiers if gaz.kind[q] == COUNTRY}
+        q_admin1 = {q for q in qualifiers if gaz.kind[q] == ADMIN1}
+        scores = []
+        for row in reading.rows:
+            kind = gaz.kind[row]
+            s = self._prior(row, first.key)
+            if cue is not None and (kind in cue.kinds or (kind == FEATURE and gaz.feature_code(row) in cue.features)):
+                s += 6.0
+            cc = gaz.country_code(row)
+            if kind != COUNTRY and cc in countries:
+                s += 1.5
+            if kind != ADMIN1 and gaz.admin1[row] in admin1s:
+                s += 1.0
+            if qualifiers and (gaz.admin1[row] in q_admin1 or cc in q_countries) and row not in qualifiers:
+                s += 6.0
+            if anchors and kind != COUNTRY and len(reading.rows) > 1:
+                la, lo = gaz.lat[row], gaz.lon[row]
+                d = min(distance_km(la, lo, a, b) for a, b in anchors)
+                s += 1.5 * max(0.0, 1.0 - d / 400.0)
+            scores.append(s)
+        reading.scores = scores
+
+    def _readings(self, mentions: list[_Mention]) -> list[_Reading]:
+        """Group mentions by name (and cue, when a name's cues disagree); candidates by prior."""
+        cues_by_key: dict[str, set[str]] = defaultdict(set)
+        for mt in mentions:
+            if mt.cue is not None:
+                cues_by_key[mt.key].add(mt.cue.name)
+        groups: dict[tuple[str, str], list[_Mention]] = defaultdict(list)
+        for mt in mentions:
+            names = cues_by_key.get(mt.key, set())
+            cue_name = mt.cue.name if mt.cue is not None else (next(iter(names)) if len(names) == 1 else "")
+            groups[(mt.key, cue_name)].append(mt)
+        out = []
+        for group in groups.values():
+            rows = sorted({r for mt in group for r in mt.rows})
+            if len(rows) > MAX_CANDIDATES:
+                rows = sorted(rows, key=lambda r: -self._prior(r, group[0].key))[:MAX_CANDIDATES]
+            out.append(_Reading(group, rows))
+        return out
+
+    def _resolve(self, analysis: Analysis, mentions: list[_Mention], countries: set[str]) -> None:
+        gaz = self.gaz
+        readings = self._readings(mentions)
+        # pass 1: entity context only; confident readings become context for pass 2
+        admin1s: set[int] = set()
+        anchors: list[tuple[float, float]] = []
+        for rd in readings:
+            self._score(rd, countries, admin1s, [])
+        context_countries = set(countries)
+        for rd in readings:
+            row, _, gap = rd.best()
+            if gap >= ANCHOR_GAP:
+                cc = gaz.country_code(row)
+                if cc:
+                    context_countries.add(cc)
+                if gaz.kind[row] == ADMIN1:
+                    admin1s.add(row)
+                elif gaz.kind[row] != COUNTRY and len(anchors) < 8:
+                    anchors.append((gaz.lat[row], gaz.lon[row]))
+        for rd in readings:
+            self._score(rd, context_countries, admin1s, anchors)
+
+        by_row: dict[int, tuple[Place | None, list[_Mention], _Reading]] = {}
+        order: list[int] = []
+        for rd in readings:
+            row, _, _ = rd.best()
+            if row not in by_row:
+                by_row[row] = (None, [], rd)
+                order.append(row)
+            by_row[row][1].extend(rd.mentions)
+        order.sort(key=lambda r: min(mt.start for mt in by_row[r][1]))
+        for row in order:
+            _, group, rd = by_row[row]
+            group.sort(key=lambda mt: mt.start)
+            place = self._new_place(analysis, row, group[0], rd)
+            for mt in group[1:]:
+                place.add_mention(mt.start, mt.end)
+
+    def _new_place(self, analysis: Analysis, row: int, first: _Mention, rd: _Reading) -> Place:
+        gaz = self.gaz
+        top = max(rd.scores)
+        weights = [math.exp(s - top) for s in rd.scores]
+        total = sum(weights)
+        ranked = sorted(range(len(rd.rows)), key=lambda i: -rd.scores[i])
+        alternatives = []
+        if len(ranked) > 1:
+            i = ranked[1]
+            if top - rd.scores[i] < CLOSE:
+                alt = gaz.describe(rd.rows[i])
+                alternatives.append(
+                    {
+                        "name": alt["name"],
+                        "lat": alt["lat"],
+                        "lon": alt["lon"],
+                        "country": alt["country"],
+                        "feature": alt["feature"],
+                        "precision": alt["precision"],
+                        "geonames_id": alt["geonames_id"],
+                        "score": round(weights[i] / total, 3),
+                    }
+                )
+        gid = gaz.geonames_id[row]
+        return analysis.new(
+            Place,
+            first.start,
+            first.end,
+            name=gaz.names[row],
+            lat=round(gaz.lat[row], 5),
+            lon=round(gaz.lon[row], 5),
+            country=gaz.country_code(row),
+            admin1=gaz.admin1_name(row) if gaz.kind[row] != COUNTRY else None,
+            feature=gaz.feature_code(row),
+            precision=gaz.precision(row),
+            geonames_id=gid or None,
+            candidates=len(rd.rows),
+            score=round(weights[ranked[0]] / total, 3),
+            alternatives=alternatives,
+        )
+
+
+__all__ = ["PlaceStage", "load_cues"]
