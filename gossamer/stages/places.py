@@ -37,6 +37,9 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"})
 # Entity types whose mentions (from the KB) are never places, whatever names they contain.
 NON_GEO_TYPES = frozenset({"ARMED_GROUP", "PARTY", "COALITION", "IGO", "NGO", "MEDIA", "PERSON", "MOVEMENT"})
+# Actors that are a state or one of its institutions: a place name in their mentions is a place
+# ("Iraq" as a state actor, "Tehran" standing for its government).
+GEO_ACTOR_TYPES = frozenset({"STATE", "GOVERNMENT", "MILITARY"})
 ARTICLES = frozenset({"al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "ath", "adh"})
 FILLER = frozenset({"the", "a", "an", "'s", "'"})
 CONJ = frozenset({"and", "or", ",", "&", "/"})
@@ -44,7 +47,7 @@ KIND_BY_NAME = {"country": COUNTRY, "admin1": ADMIN1, "feature": FEATURE, "city"
 
 BIG_TOWN = 100_000  # a town this large is a place without NER's or a cue's word for it
 MAX_CANDIDATES = 40  # rows scored per name, best static prior first
-CLOSE = 2.0  # score gap under which the runner-up is reported
+CLOSE = 1.5  # score gap under which the runner-up is reported (its share is then >= ~18%)
 ANCHOR_GAP = 2.0  # score gap over which a reading anchors the context
 
 
@@ -164,7 +167,7 @@ class PlaceStage:
         n = len(doc)
         if n == 0:
             return
-        blocked, actor_place, countries = self._entity_views(analysis, doc)
+        blocked, actor_spans, countries = self._entity_views(analysis, doc)
         ent_of = [-1] * n
         ents = list(doc.ents)
         for e_i, ent in enumerate(ents):
@@ -192,35 +195,32 @@ class PlaceStage:
         for m in matches:
             if any(blocked[m.tok_start : m.tok_end]):
                 continue
-            mention = self._recognise(doc, m, ents, ent_of, covered, starts, ends, actor_place)
+            mention = self._recognise(doc, m, ents, ent_of, covered, starts, ends, actor_spans)
             if mention is not None:
                 mentions.append(mention)
         if mentions:
             self._resolve(analysis, mentions, countries)
 
-    def _entity_views(self, analysis: Analysis, doc: Doc) -> tuple[list[bool], list[bool], set[str]]:
-        """Tokens no place may use, tokens a geographic actor covers, and the countries named."""
-        n = len(doc)
-        blocked = [False] * n
-        actor_place = [False] * n
+    def _entity_views(self, analysis: Analysis, doc: Doc) -> tuple[list[bool], set[tuple[int, int]], set[str]]:
+        """Tokens no place may use, the exact spans of state actors' mentions, the countries named."""
+        blocked = [False] * len(doc)
+        actor_spans: set[tuple[int, int]] = set()
         countries: set[str] = set()
         for ent in analysis.entities:
-            if ent.country and ent.type in ("STATE", "GOVERNMENT", "MILITARY"):
+            geo = ent.type in GEO_ACTOR_TYPES
+            if ent.country and geo:
                 countries.add(ent.country)
-            block = ent.how == "demonym" or (ent.type in NON_GEO_TYPES and ent.how in ("kb", "descriptor"))
-            geo = ent.type == "STATE" and ent.how == "kb" or ent.how == "metonym"
-            if not (block or geo):
-                continue
-            for s, e in ent.mentions:
-                span = doc.char_span(s, e, alignment_mode="expand")
-                if span is None:
-                    continue
-                for t in range(span.start, span.end):
-                    if block:
-                        blocked[t] = True
-                    else:
-                        actor_place[t] = True
-        return blocked, actor_place, countries
+            if geo:
+                # "Iraq" as a state, "Tehran" for its government: the whole mention is a place name
+                actor_spans.update((s, e) for s, e in ent.mentions)
+            elif ent.type in NON_GEO_TYPES and ent.how in ("kb", "descriptor"):
+                # `how` tells how the first mention was found: a KB actor is one throughout
+                for s, e in ent.mentions:
+                    span = doc.char_span(s, e, alignment_mode="expand")
+                    if span is not None:
+                        for t in range(span.start, span.end):
+                            blocked[t] = True
+        return blocked, actor_spans, countries
 
     def _recognise(
         self,
@@ -231,7 +231,7 @@ class PlaceStage:
         covered: list[bool],
         starts: dict[int, Match[int]],
         ends: dict[int, Match[int]],
-        actor_place: list[bool],
+        actor_spans: set[tuple[int, int]],
     ) -> _Mention | None:
         gaz, cues = self.gaz, self.cues
         name_key = "".join(key(doc[t].text) for t in range(m.tok_start, m.tok_end))
@@ -255,8 +255,10 @@ class PlaceStage:
             if any(not self._descriptive(doc[t], covered[t] and place_label) for t in extra):
                 inside = True
             label = ent.label_
-        if inside and label not in PLACE_LABELS:
-            return None  # "Jordan Peterson", "Georgia Power", "Bank of Jordan"
+        if inside:
+            if label not in PLACE_LABELS:
+                return None  # "Jordan Peterson", "Georgia Power", "Bank of Jordan"
+            label = None  # part of a longer place name the gazetteer lacks: no evidence either way
 
         mention = _Mention(m.start, m.end, m.tok_start, m.tok_end, name_key, rows)
         mention.cue = self._cue(doc, m, starts, ends)
@@ -276,7 +278,7 @@ class PlaceStage:
         cued = mention.cue is not None or mention.located
         strong_kinds = {gaz.kind[r] for r in rows} & {COUNTRY, ADMIN1, FEATURE}
         big = any(gaz.kind[r] == CITY and gaz.population[r] >= BIG_TOWN for r in rows)
-        place_said = (label in PLACE_LABELS and not inside) or any(actor_place[m.tok_start : m.tok_end])
+        place_said = label in PLACE_LABELS or (m.start, m.end) in actor_spans
         if name_key in cues.cue_only:
             return mention if cued or place_said else None
         if place_said:
@@ -363,13 +365,15 @@ class PlaceStage:
             code = gaz.feature_code(row)
             s += 1.5 if code == "PPLC" else 0.6 if code == "PPLA" else 0.0
         elif kind == COUNTRY:
-            s = 4.0
+            s = 5.0
         elif kind == ADMIN1:
             s = 1.6
         else:
             s = 2.0 if gaz.precision(row) == "region" else 1.0
         if self._primary_key(row) == name_key:
             s += 0.5
+        elif kind == CITY:
+            s -= 0.5  # a town reached through one of its many alternates: weaker evidence
         return s
 
     def _score(
