@@ -130,11 +130,73 @@ class Quantity(Item):
     vague: bool = False  # "dozens", "thousands": an order of magnitude, not a count
 
 
+PLOVER_CATEGORIES = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)  # fmt: skip
+EventStatus = Literal["asserted", "claimed", "denied", "planned", "threatened", "hypothetical", "negated"]
+RelationType = Literal[
+    "directs", "backs", "allied_with", "hostile_to", "member_of", "attacks", "cooperates_with", "negotiates_with"
+]
+
+
+@dataclass
+class Event(Item):
+    """Who did what to whom, where, when, how many: one PLOVER-coded event.
+
+    `mentions` holds the trigger ("crossed", "summoned"); `clause` the clause it was read from.
+    Actors and recipients are entity ids; `actor_phrases` / `recipient_phrases` are mentions of
+    participants that are not entities ("protesters", "security forces").
+    """
+
+    prefix: ClassVar[str] = "v"
+    category: str = ""
+    mode: str | None = None
+    context: list[str] = field(default_factory=list)
+    trigger: str = ""
+    actors: list[str] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
+    actor_phrases: list[Mention] = field(default_factory=list)
+    recipient_phrases: list[Mention] = field(default_factory=list)
+    place: str | None = None  # place id
+    places: list[str] = field(default_factory=list)  # every place id of the event, `place` first
+    time: str | None = None  # time id
+    size: str | None = None  # quantity ids
+    dead: str | None = None
+    injured: str | None = None
+    status: str = "asserted"
+    attributed_to: dict[str, Any] | None = None  # {"text", "mention", "entity", "source_type"}
+    historical: bool = False
+    clause: Mention | None = None
+    why: str = ""
+    confidence: float | None = None
+
+
+@dataclass
+class Relation(Item):
+    """A typed, directed tie between two actors, with its evidence.
+
+    `origin` is "text" (an explicit statement), "event" (read off an event) or "kb" (an
+    affiliation in the actor knowledge base; no mentions then, `why` cites the KB source).
+    """
+
+    prefix: ClassVar[str] = "r"
+    type: str = ""
+    source: str = ""  # entity id
+    target: str = ""  # entity id
+    origin: str = "text"
+    time: str | None = None  # time id
+    events: list[str] = field(default_factory=list)
+    why: str = ""
+
+
 KINDS: dict[str, type[Item]] = {
     "entities": Entity,
     "places": Place,
     "times": Time,
     "quantities": Quantity,
+    "events": Event,
+    "relations": Relation,
 }
 
 
@@ -147,9 +209,9 @@ class Analysis:
     places: list[Place] = field(default_factory=list)
     times: list[Time] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
     # Filled by later stages; plain dicts until their models land.
-    events: list[dict[str, Any]] = field(default_factory=list)
-    relations: list[dict[str, Any]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
     rhetoric: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -190,7 +252,7 @@ class Analysis:
         out: dict[str, Any] = {"schema": SCHEMA, "document": asdict(self.document)}
         for key in KINDS:
             out[key] = [asdict(item) for item in getattr(self, key)]
-        for key in ("events", "relations", "claims", "rhetoric", "notes"):
+        for key in ("claims", "rhetoric", "notes"):
             out[key] = getattr(self, key)
         return out
 
@@ -204,6 +266,6 @@ class Analysis:
             items = [kind(**{k: v for k, v in d.items() if k in names}) for d in data.get(key, [])]
             setattr(analysis, key, items)
             analysis._counters[kind.prefix] = len(items)
-        for key in ("events", "relations", "claims", "rhetoric", "notes"):
+        for key in ("claims", "rhetoric", "notes"):
             setattr(analysis, key, list(data.get(key, [])))
         return analysis

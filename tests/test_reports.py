@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from gossamer.model import Analysis, Document, Entity, Place, Quantity, Time
+from gossamer.model import Analysis, Document, Entity, Event, Place, Quantity, Time
 from gossamer.report import tables
 from gossamer.report.html import render_html, safe_href
 from gossamer.report.markdown import render_markdown
@@ -59,7 +59,7 @@ def hostile_analysis() -> Analysis:
     a.times.append(t)
     a.claims.append({"id": "c1", "speaker": "e1", "quote": "<script>q</script>", "mentions": [list(span(text, "said"))]})
     a.rhetoric.append({"id": "h1", "device": "scare quotes", "mentions": [list(span(text, "\u201cIslamic Resistance\u201d"))]})
-    a.events.append({"id": "v1", "type": "post", "mentions": [[0, len(text)], "junk", [5, 2], [0, 10**9]]})
+    a.new(Event, 0, len(text), category="PROTEST", trigger="<script>t</script>", why="<b>rule</b>")
     a.notes.append("<script>alert('note')</script>")
     a.notes.append("[bold]kept literally[/bold]")
     return a
@@ -322,12 +322,12 @@ def test_reports_of_a_stageless_pipeline(bare_pipeline):
 
 
 def test_odd_loose_items_do_not_break_any_report():
-    """Events and claims are plain dicts until their models land: tolerate what a stage might write."""
+    """Claims are plain dicts until their model lands: tolerate what a stage might write."""
     a = Analysis(document=Document(text="Shelling hit the town.", language="en"))
-    a.events += [{"mentions": [[0, 8]], "type": "attack"}, "not a dict", {"id": "v2", "detail": {"a": [1, {"b": None}]}}]
+    a.claims += [{"mentions": [[0, 8]], "type": "attack"}, "not a dict", {"id": "v2", "detail": {"a": [1, {"b": None}]}}]
     page = parse(render_html(a))
     assert "".join(page.text) == a.document.text
-    assert "## Events (3)" in render_markdown(a)
+    assert "## Claims (3)" in render_markdown(a)
     console = Console(record=True, width=120, color_system=None)
     render_terminal(a, console)
     assert "not a dict" in console.export_text()

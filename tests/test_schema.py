@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, ValidationError
 
 from gossamer import model
-from gossamer.model import SCHEMA, Analysis, Document, Entity, Place, Quantity, Time
+from gossamer.model import SCHEMA, Analysis, Document, Entity, Event, Place, Quantity, Relation, Time
 from gossamer.schema import load_schema, offset_problems, validate
 
 
@@ -57,8 +57,9 @@ def sample() -> Analysis:
     a.new(Quantity, *at("at least 12 fighters of Kata\u2019ib"), text="at least 12 fighters", value=12,
           bound="at_least", unit="fighter")  # fmt: skip
     s, e = at("at least 12 fighters of Kata\u2019ib Hezbollah were killed")
-    a.events.append({"id": "v1", "type": "kill", "mentions": [[s, e]], "actor": kh.id})
-    a.relations.append({"id": "r1", "source": forces.id, "target": kh.id, "type": "opposes"})
+    ev = a.new(Event, s, e, category="ASSAULT", trigger="killed", actors=[forces.id], recipients=[kh.id],
+               clause=[s, e], why="hand-built")  # fmt: skip
+    a.new(Relation, s, e, type="attacks", source=forces.id, target=kh.id, origin="event", events=[ev.id])
     a.claims.append({"id": "c1", "speaker": forces.id, "mentions": [list(at("said"))]})
     a.rhetoric.append({"id": "h1", "device": "hedge", "mentions": []})
     a.notes.append("hand-built for the schema tests")
@@ -73,7 +74,11 @@ def test_schema_is_valid_draft_2020_12():
 
 
 @pytest.mark.parametrize(
-    "cls, ref", [(Document, "document"), (Entity, "entity"), (Place, "place"), (Time, "time"), (Quantity, "quantity")]
+    "cls, ref",
+    [
+        (Document, "document"), (Entity, "entity"), (Place, "place"), (Time, "time"), (Quantity, "quantity"),
+        (Event, "event"), (Relation, "relation"),
+    ],  # fmt: skip
 )
 def test_schema_fields_match_the_model(cls, ref):
     """A field added to or dropped from the model must be added to or dropped from the schema."""
@@ -169,7 +174,9 @@ def _broken(path: list, value, delete: bool = False) -> dict:
         (["quantities", 0, "value"], "twelve", False),
         (["document", "status"], "failed", False),
         (["document", "text"], None, True),
-        (["events", 0, "id"], None, True),  # loose items still need an id
+        (["events", 0, "id"], None, True),
+        (["events", 0, "category"], "KILL", False),
+        (["relations", 0, "type"], "opposes", False),
         (["claims", 0, "mentions"], [[1]], False),
         (["notes"], [1], False),
         (["relations"], None, True),
