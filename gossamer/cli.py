@@ -114,7 +114,8 @@ def analyze(
 
 
 def _emit(analyses: Iterator[Analysis], fmt: Format, output: Path | None) -> None:
-    if fmt in (Format.html, Format.md) and output is not None and (output.is_dir() or str(output).endswith("/")):
+    # html/md go to a folder, one report per article, when -o names a folder (existing, or no suffix)
+    if fmt in (Format.html, Format.md) and output is not None and (output.is_dir() or not output.suffix):
         _emit_folder(analyses, fmt, output)
         return
     stream = open(output, "w", encoding="utf-8") if output is not None else sys.stdout
