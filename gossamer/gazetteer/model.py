@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .. import phrases
-from ..phrases import PhraseIndex
+from ..nlp import Parsed
+from ..phrases import Match, PhraseIndex, token_keys
+
+POSSESSIVES = frozenset({"'s", "'"})
 
 # Row kinds, also the order rows are stored in.
 COUNTRY, ADMIN1, FEATURE, CITY = 0, 1, 2, 3
@@ -35,13 +39,47 @@ class GazetteerIndex(PhraseIndex[int]):
         cased: dict[str, tuple[int, ...]],
         starts: set[str] | None = None,
         max_tokens: int = 6,
-    ) -> "GazetteerIndex":
+    ) -> GazetteerIndex:
         index = cls(max_tokens=max_tokens)
         index._folded = folded  # type: ignore[assignment]  # tuples: read-only, cheaper than lists
         index._cased = cased  # type: ignore[assignment]
         if hasattr(index, "_starts"):  # PhraseIndex's cheap start filter: key prefixes
             index._starts = starts if starts is not None else start_prefixes(folded, cased)
         return index
+
+    def scan(
+        self, parsed: Parsed, start_ok: Callable[[int], bool] | None = None, overlapping: bool = False
+    ) -> list[Match[int]]:
+        """PhraseIndex.scan, but a name never runs through a possessive: "Jordan's" is Jordan, not
+        the village of Jordans (the "'s" token's key would otherwise join the name's)."""
+        matches = super().scan(parsed, start_ok=start_ok, overlapping=overlapping)
+        doc = parsed.doc
+        out = []
+        for m in matches:
+            last = doc[m.tok_end - 1]
+            if m.tok_end - m.tok_start > 1 and last.lower_ in POSSESSIVES:
+                m = self._shorter(parsed, m)
+                if m is None:
+                    continue
+            out.append(m)
+        return out
+
+    def _shorter(self, parsed: Parsed, m: Match[int]) -> Match[int] | None:
+        """The longest match inside `m` that starts where it does and ends before its possessive."""
+        folded, cased = token_keys(parsed)
+        doc = parsed.doc
+        fk = ck = ""
+        best = None
+        for j in range(m.tok_start, m.tok_end - 1):
+            fk += folded[j]
+            ck += cased[j]
+            hit = self._folded.get(fk) or self._cased.get(ck)
+            if hit:
+                best = (j + 1, tuple(hit))
+        if best is None:
+            return None
+        span = doc[m.tok_start : best[0]]
+        return Match(span.start_char, span.end_char, m.tok_start, best[0], best[1])
 
 
 def start_prefixes(folded: dict[str, Any], cased: dict[str, Any]) -> set[str]:

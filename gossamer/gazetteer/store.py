@@ -10,6 +10,7 @@ half a file.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -17,6 +18,8 @@ import logging
 import os
 import pickle
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import sources
@@ -90,20 +93,68 @@ def load_or_build(rebuild: bool = False) -> Gazetteer:
     """The cached index for the installed sources, built and saved first when missing or stale."""
     version = index_version()
     path = index_path(version)
-    if path.is_file() and not rebuild:
+    gaz = _load_current(path, version) if not rebuild else None
+    if gaz is not None:
+        return gaz
+    with _build_lock(path):
+        # another process may have built it while this one waited for the lock
+        gaz = _load_current(path, version) if not rebuild else None
+        if gaz is not None:
+            return gaz
+        log.info("building the gazetteer index into %s (once per version)", path)
+        gaz = build_from_installed(version)
         try:
-            gaz = load(path)
-            if gaz.version == version:
-                return gaz
-        except (OSError, EOFError, pickle.UnpicklingError, TypeError, AttributeError) as exc:
-            log.warning("gazetteer cache %s unreadable (%s): rebuilding", path, exc)
-    log.info("building the gazetteer index into %s (once per version)", path)
-    gaz = build_from_installed(version)
-    try:
-        save(gaz, path)
-    except OSError as exc:  # a read-only cache is no reason to fail: work from memory
-        log.warning("could not save the gazetteer index to %s: %s", path, exc)
+            save(gaz, path)
+            _forget_stale(path)
+        except OSError as exc:  # a read-only cache is no reason to fail: work from memory
+            log.warning("could not save the gazetteer index to %s: %s", path, exc)
     return gaz
+
+
+STALE_AFTER_S = 86_400
+
+
+def _forget_stale(current: Path) -> None:
+    """Delete indexes of other versions not rewritten for a day (each is ~25 MB)."""
+    now = time.time()
+    for old in current.parent.glob("gazetteer-*.pickle"):
+        if old != current:
+            with contextlib.suppress(OSError):
+                if now - old.stat().st_mtime > STALE_AFTER_S:
+                    old.unlink()
+
+
+def _load_current(path: Path, version: str) -> Gazetteer | None:
+    if not path.is_file():
+        return None
+    try:
+        gaz = load(path)
+    except (OSError, EOFError, pickle.UnpicklingError, TypeError, AttributeError, ValueError) as exc:
+        log.warning("gazetteer cache %s unreadable (%s): rebuilding", path, exc)
+        return None
+    return gaz if gaz.version == version else None
+
+
+@contextlib.contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    """One builder at a time per cache (parallel test workers would otherwise all build)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: build without a lock
+        yield
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path.with_suffix(".lock"), "w")  # noqa: SIM115  (held for the with-block)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
 
 
 @functools.cache

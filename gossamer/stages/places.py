@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -45,7 +46,27 @@ FILLER = frozenset({"the", "a", "an", "'s", "'"})
 CONJ = frozenset({"and", "or", ",", "&", "/"})
 KIND_BY_NAME = {"country": COUNTRY, "admin1": ADMIN1, "feature": FEATURE, "city": CITY}
 
+# Score weights (log-odds-like units; a softmax over them gives `score`). A town gains
+# W_TOWN_DECADE per tenfold population; a capital or a seat named like its province is the default
+# reading of its name ("Basra", "Kermanshah"); a country's name is read as the country.
+W_TOWN_DECADE = 0.6
+W_CAPITAL = 1.5
+W_SEAT = 1.2
+W_COUNTRY = 7.0
+W_ADMIN1_DECADE = 0.5
+W_ADMIN1 = -0.6
+W_FEATURE = 1.0
+W_REGION = 2.0
+W_PRIMARY = 0.5  # the name is the row's own name, not an alternate
+W_CUE = 6.0  # "province", "crossing": the text says what kind of place
+W_QUALIFIER = 6.0  # "Paris, Texas"
+W_COUNTRY_CONTEXT = 1.5  # in a country the document names
+W_ADMIN1_CONTEXT = 1.0  # in an admin1 the document names
+W_NEAR = 1.5  # near a confidently resolved place, fading to 0 at NEAR_KM
+NEAR_KM = 400.0
+
 BIG_TOWN = 100_000  # a town this large is a place without NER's or a cue's word for it
+PERSON_TOWN = 20_000  # a name spaCy calls a person needs a town this large (and "in", "near"...)
 MAX_CANDIDATES = 40  # rows scored per name, best static prior first
 CLOSE = 1.5  # score gap under which the runner-up is reported (its share is then >= ~18%)
 ANCHOR_GAP = 2.0  # score gap over which a reading anchors the context
@@ -201,7 +222,9 @@ class PlaceStage:
         if mentions:
             self._resolve(analysis, mentions, countries)
 
-    def _entity_views(self, analysis: Analysis, doc: Doc) -> tuple[list[bool], set[tuple[int, int]], set[str]]:
+    def _entity_views(
+        self, analysis: Analysis, doc: Doc
+    ) -> tuple[list[bool], set[tuple[int, int]], set[str]]:
         """Tokens no place may use, the exact spans of state actors' mentions, the countries named."""
         blocked = [False] * len(doc)
         actor_spans: set[tuple[int, int]] = set()
@@ -283,8 +306,11 @@ class PlaceStage:
             return mention if cued or place_said else None
         if place_said:
             return mention
-        if label == "PERSON":  # a one-token PERSON that is wholly a place name ("al-Qaim")
-            return mention if cued or strong_kinds & {COUNTRY, FEATURE} else None
+        if label == "PERSON":  # a PERSON span that is wholly a place name ("al-Qaim", "Dhi Qar")
+            # a preposition alone is weak here ("according to Biden"): it needs a sizeable town
+            sizeable = any(gaz.kind[r] == CITY and gaz.population[r] >= PERSON_TOWN for r in rows)
+            typed = mention.cue is not None or mention.qualifiers or strong_kinds & {COUNTRY, ADMIN1, FEATURE}
+            return mention if typed or (mention.located and sizeable) else None
         if label is not None and label in NAME_LABELS:  # ORG/NORP wholly a place name ("Munziriyah")
             return mention if cued or strong_kinds else None
         return mention if cued or strong_kinds or big else None
@@ -351,6 +377,10 @@ class PlaceStage:
 
     # ------------------------------------------------------------------ resolution
 
+    def _sides(self, row: int) -> set[str]:
+        """Countries a curated feature touches (both sides of a crossing, a sea's shores)."""
+        return set(self.gaz.extra.get(row, {}).get("countries", ()))
+
     def _primary_key(self, row: int) -> str:
         k = self._primary.get(row)
         if k is None:
@@ -358,22 +388,23 @@ class PlaceStage:
         return k
 
     def _prior(self, row: int, name_key: str) -> float:
+        """What a name means before context: big towns, capitals, seats; countries above all."""
         gaz = self.gaz
         kind = gaz.kind[row]
         if kind == CITY:
-            s = 0.35 * math.log10(gaz.population[row] + 10)
+            s = W_TOWN_DECADE * math.log10(gaz.population[row] + 10)
             code = gaz.feature_code(row)
-            s += 1.5 if code == "PPLC" else 0.6 if code == "PPLA" else 0.0
+            s += W_CAPITAL if code == "PPLC" else W_SEAT if code == "PPLA" else 0.0
         elif kind == COUNTRY:
-            s = 5.0
+            s = W_COUNTRY
         elif kind == ADMIN1:
-            s = 1.6
+            s = W_ADMIN1_DECADE * math.log10(gaz.population[row] + 10) + W_ADMIN1
         else:
-            s = 2.0 if gaz.precision(row) == "region" else 1.0
+            s = W_REGION if gaz.precision(row) == "region" else W_FEATURE
         if self._primary_key(row) == name_key:
-            s += 0.5
+            s += W_PRIMARY
         elif kind == CITY:
-            s -= 0.5  # a town reached through one of its many alternates: weaker evidence
+            s -= W_PRIMARY  # a town reached through one of its many alternates: weaker evidence
         return s
 
     def _score(
@@ -393,19 +424,21 @@ class PlaceStage:
         for row in reading.rows:
             kind = gaz.kind[row]
             s = self._prior(row, first.key)
-            if cue is not None and (kind in cue.kinds or (kind == FEATURE and gaz.feature_code(row) in cue.features)):
-                s += 6.0
+            if cue is not None and (
+                kind in cue.kinds or (kind == FEATURE and gaz.feature_code(row) in cue.features)
+            ):
+                s += W_CUE
             cc = gaz.country_code(row)
-            if kind != COUNTRY and cc in countries:
-                s += 1.5
+            if kind != COUNTRY and (cc in countries or self._sides(row) & countries):
+                s += W_COUNTRY_CONTEXT
             if kind != ADMIN1 and gaz.admin1[row] in admin1s:
-                s += 1.0
+                s += W_ADMIN1_CONTEXT
             if qualifiers and (gaz.admin1[row] in q_admin1 or cc in q_countries) and row not in qualifiers:
-                s += 6.0
+                s += W_QUALIFIER
             if anchors and kind != COUNTRY and len(reading.rows) > 1:
                 la, lo = gaz.lat[row], gaz.lon[row]
                 d = min(distance_km(la, lo, a, b) for a, b in anchors)
-                s += 1.5 * max(0.0, 1.0 - d / 400.0)
+                s += W_NEAR * max(0.0, 1.0 - d / NEAR_KM)
             scores.append(s)
         reading.scores = scores
 
@@ -467,45 +500,91 @@ class PlaceStage:
                 place.add_mention(mt.start, mt.end)
 
     def _new_place(self, analysis: Analysis, row: int, first: _Mention, rd: _Reading) -> Place:
+        return analysis.new(Place, first.start, first.end, **self._place_attrs(row, rd))
+
+    def _place_attrs(self, row: int, rd: _Reading) -> dict[str, Any]:
+        """Place fields for the chosen row; `score` is its softmax share, the runner-up when close."""
         gaz = self.gaz
         top = max(rd.scores)
         weights = [math.exp(s - top) for s in rd.scores]
         total = sum(weights)
         ranked = sorted(range(len(rd.rows)), key=lambda i: -rd.scores[i])
+        chosen = rd.rows.index(row)
         alternatives = []
-        if len(ranked) > 1:
-            i = ranked[1]
-            if top - rd.scores[i] < CLOSE:
-                alt = gaz.describe(rd.rows[i])
-                alternatives.append(
-                    {
-                        "name": alt["name"],
-                        "lat": alt["lat"],
-                        "lon": alt["lon"],
-                        "country": alt["country"],
-                        "feature": alt["feature"],
-                        "precision": alt["precision"],
-                        "geonames_id": alt["geonames_id"],
-                        "score": round(weights[i] / total, 3),
-                    }
-                )
+        runner = next((i for i in ranked if i != chosen), None)
+        if runner is not None and rd.scores[chosen] - rd.scores[runner] < CLOSE:
+            alt = gaz.describe(rd.rows[runner])
+            alternatives.append(
+                {
+                    "name": alt["name"],
+                    "lat": alt["lat"],
+                    "lon": alt["lon"],
+                    "country": alt["country"],
+                    "feature": alt["feature"],
+                    "precision": alt["precision"],
+                    "geonames_id": alt["geonames_id"],
+                    "score": round(weights[runner] / total, 3),
+                }
+            )
         gid = gaz.geonames_id[row]
-        return analysis.new(
-            Place,
-            first.start,
-            first.end,
-            name=gaz.names[row],
-            lat=round(gaz.lat[row], 5),
-            lon=round(gaz.lon[row], 5),
-            country=gaz.country_code(row),
-            admin1=gaz.admin1_name(row) if gaz.kind[row] != COUNTRY else None,
-            feature=gaz.feature_code(row),
-            precision=gaz.precision(row),
-            geonames_id=gid or None,
-            candidates=len(rd.rows),
-            score=round(weights[ranked[0]] / total, 3),
-            alternatives=alternatives,
-        )
+        return {
+            "name": gaz.names[row],
+            "lat": round(gaz.lat[row], 5),
+            "lon": round(gaz.lon[row], 5),
+            "country": gaz.country_code(row),
+            "admin1": gaz.admin1_name(row) if gaz.kind[row] != COUNTRY else None,
+            "feature": gaz.feature_code(row),
+            "precision": gaz.precision(row),
+            "geonames_id": gid or None,
+            "candidates": len(rd.rows),
+            "score": round(weights[chosen] / total, 3),
+            "alternatives": alternatives,
+        }
+
+    # ------------------------------------------------------------------ given spans
+
+    def resolve_spans(
+        self, analysis: Analysis, parsed: Parsed, spans: Iterable[tuple[int, int]]
+    ) -> list[Place | None]:
+        """Resolve spans someone else found (gold toponyms), in the context this stage built.
+
+        Run after the stage: a span equal to one of its mentions gets that place; any other span
+        is looked up by name (a leading "the" dropped) and scored with the document's countries
+        and confident places as context. Nothing is added to `analysis`; None where the gazetteer
+        has no such name.
+        """
+        gaz, doc = self.gaz, parsed.doc
+        text = analysis.document.text
+        own = {(s, e): p for p in analysis.places for s, e in p.mentions}
+        countries = {e.country for e in analysis.entities if e.country and e.type in GEO_ACTOR_TYPES}
+        countries |= {p.country for p in analysis.places if p.country and (p.score or 0) >= 0.8}
+        anchors = [
+            (p.lat, p.lon)
+            for p in analysis.places
+            if p.precision in ("town", "exact") and (p.score or 0) >= 0.8 and p.lat is not None
+        ][:8]
+        out: list[Place | None] = []
+        for n, (s, e) in enumerate(spans):
+            if (s, e) in own:
+                out.append(own[(s, e)])
+                continue
+            surface = text[s:e]
+            rows = gaz.lookup(surface)
+            if not rows and surface.lower().startswith("the "):
+                rows = gaz.lookup(surface[4:])
+            span = doc.char_span(s, e, alignment_mode="expand")
+            if not rows or span is None:
+                out.append(None)
+                continue
+            m = Match(s, e, span.start, span.end, tuple(rows))
+            mention = _Mention(
+                s, e, span.start, span.end, key(surface), tuple(rows), cue=self._cue(doc, m, {}, {})
+            )
+            rd = self._readings([mention])[0]
+            self._score(rd, countries, set(), anchors)
+            row = rd.best()[0]
+            out.append(Place(id=f"p-given-{n}", mentions=[[s, e]], **self._place_attrs(row, rd)))
+        return out
 
 
 __all__ = ["PlaceStage", "load_cues"]
