@@ -36,7 +36,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-err = Console(stderr=True, highlight=False)
+def say(message: str) -> None:
+    """One plain line on stderr: never wrapped, so each problem stays greppable."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -49,7 +52,7 @@ class Format(str, Enum):
 
 
 def _fail_usage(message: str) -> None:
-    err.print(f"gossamer: usage error: {message}")
+    say(f"gossamer: usage error: {message}")
     raise typer.Exit(2)
 
 
@@ -59,10 +62,10 @@ def _documents(paths: list[str], published: str | None, max_bytes: int, failures
     for item in read_inputs(paths, max_bytes=max_bytes):
         if isinstance(item, IngestError):
             failures.append(str(item))
-            err.print(f"gossamer: skipped {item}", markup=False)
+            say(f"gossamer: skipped {item}")
             continue
         for warning in item.meta.get("warnings", ()):
-            err.print(f"gossamer: warning: {item.source}: {warning}", markup=False)
+            say(f"gossamer: warning: {item.source}: {warning}")
         if published and not item.published:
             item.published = published
         yield item
@@ -109,7 +112,7 @@ def analyze(
     analyses = pipeline.analyze_documents(_documents(paths, published, max_bytes, failures))
     _emit(analyses, format, output)
     if failures:
-        err.print(f"gossamer: {len(failures)} input(s) failed; the rest were analysed", markup=False)
+        say(f"gossamer: {len(failures)} input(s) failed; the rest were analysed")
         raise typer.Exit(1)
 
 
@@ -161,7 +164,7 @@ def _emit_folder(analyses: Iterator[Analysis], fmt: Format, folder: Path) -> Non
     for n, a in enumerate(analyses, 1):
         path = folder / f"{_slug(a, n)}.{fmt.value}"
         path.write_text(render(a), encoding="utf-8")
-    err.print(f"gossamer: wrote {n} report(s) to {folder}", markup=False)
+    say(f"gossamer: wrote {n} report(s) to {folder}")
 
 
 @app.command()
@@ -178,6 +181,15 @@ def version() -> None:
     from .nlp import load_model, model_name
 
     typer.echo(f"gossamer {__version__} (model {model_name(load_model())})")
+
+
+def _register_subcommands() -> None:
+    from .evaluate import add_eval_commands
+
+    add_eval_commands(app)
+
+
+_register_subcommands()
 
 
 def main() -> None:  # pragma: no cover

@@ -24,6 +24,7 @@ from .nlp import Parsed
 T = TypeVar("T")
 
 ACRONYM_MAX = 5
+_POSSESSIVE = frozenset({"'s", "'S", "'"})
 PREFIX = 4
 # Names do not run across these tokens.
 _STOP_TOKENS = frozenset({",", ";", ":", "(", ")", "[", "]", '"', "!", "?", ".", "\n", "\n\n"})
@@ -145,6 +146,8 @@ class PhraseIndex(Generic[T]):
                     continue
                 fk += folded[j]
                 ck += cased[j]
+                if j > i and doc[j].text in _POSSESSIVE:
+                    continue  # "Jordan's" is Jordan, never the village of Jordans
                 hit = self._folded.get(fk)
                 if hit is None and self._cased:
                     hit = self._cased.get(ck)

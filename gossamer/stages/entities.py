@@ -169,7 +169,8 @@ class EntityStage:
                 continue
             k = key(span.text)
             entity = clusters.get(k)
-            if entity is None and etype == "PERSON" and len(span) == 1:
+            if entity is None and len(span.text.split()) == 1:
+                # "al-Rawi" after "Ahmed Khalaf al-Rawi", whatever label spaCy gave the short form
                 entity = surnames.get(k)
             if entity is None:
                 entity = acronyms.get(span.text)
@@ -180,7 +181,9 @@ class EntityStage:
                 if len(span.text) > len(entity.name) and entity.type == etype:
                     entity.name = span.text
             clusters[k] = entity
-            if etype == "PERSON" and len(span) > 1:
+            words = span.text.split()
+            if entity.type == "PERSON" and len(words) > 1:
+                surnames.setdefault(key(words[-1]), entity)
                 surnames.setdefault(key(span[-1].text), entity)
             acr = _parenthesised_acronym(doc, ent.end)
             if acr is not None:

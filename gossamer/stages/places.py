@@ -221,6 +221,7 @@ class PlaceStage:
                 mentions.append(mention)
         if mentions:
             self._resolve(analysis, mentions, countries)
+            _drop_place_readings_of_unknown_actors(analysis)
 
     def _entity_views(
         self, analysis: Analysis, doc: Doc
@@ -588,3 +589,22 @@ class PlaceStage:
 
 
 __all__ = ["PlaceStage", "load_cues"]
+
+
+def _drop_place_readings_of_unknown_actors(analysis: Analysis) -> None:
+    """Remove NER-only "organisations" and "groups" that are really places ("Albu Kamal" as ORG).
+
+    The entities stage cannot tell a mislabelled town from an unknown organisation; once the
+    gazetteer has resolved every one of its mentions as a place, the actor reading goes.
+    People and KB actors are never removed.
+    """
+    place_spans = {(s, e) for p in analysis.places for s, e in p.mentions}
+    analysis.entities[:] = [
+        ent
+        for ent in analysis.entities
+        if not (
+            ent.how == "ner"
+            and ent.type in ("ORGANIZATION", "GROUP")
+            and all((s, e) in place_spans for s, e in ent.mentions)
+        )
+    ]
