@@ -190,6 +190,73 @@ class Relation(Item):
     why: str = ""
 
 
+SOURCE_TYPES = (
+    "named_person", "named_official", "named_organization", "anonymous", "document", "media", "author",
+)  # fmt: skip
+CLAIM_KINDS = ("factual", "evaluative", "prediction", "hypothetical", "question")
+TECHNIQUES = (
+    "Loaded_Language", "Name_Calling,Labeling", "Exaggeration,Minimisation", "Appeal_to_fear-prejudice",
+    "Flag-Waving", "Doubt", "Causal_Oversimplification", "Slogans", "Black-and-White_Fallacy",
+    "Thought-terminating_Cliches", "Whataboutism,Straw_Men,Red_Herring", "Bandwagon,Reductio_ad_hitlerum",
+    "Repetition", "Appeal_to_Authority",
+)  # fmt: skip
+GENRES = ("news", "opinion", "analysis", "statement", "unknown")
+
+
+@dataclass
+class Claim(Item):
+    """One assertion at clause level, with who says so, how sure, how loaded and its grade.
+
+    `mentions` holds the claim's content span. `source` is who it is attributed to
+    (`{"text", "mention", "entity", "role"}`; None for the author's own assertion), `cue` the
+    words that attribute it (`{"text", "mention"}`), `chain` the outer sources of a nested
+    report ("X told Y that Z said"), outermost first.
+    """
+
+    prefix: ClassVar[str] = "c"
+    kind: str = "factual"
+    text: str = ""
+    sentence: Mention | None = None
+    source_type: str = "author"
+    source: dict[str, Any] | None = None
+    cue: dict[str, Any] | None = None
+    chain: list[dict[str, Any]] = field(default_factory=list)
+    hedges: list[dict[str, Any]] = field(default_factory=list)  # {"text", "mention", "type", "weight"}
+    certainty: float = 1.0
+    checkworthiness: float = 0.0
+    check_features: list[str] = field(default_factory=list)
+    entities: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)
+    quantities: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    rhetoric: list[str] = field(default_factory=list)
+    grade: dict[str, Any] | None = None  # {"reliability": "A".."F", "credibility": 1..6, "reasons": [...]}
+
+
+@dataclass
+class Rhetoric(Item):
+    """A persuasion technique (SemEval-2020 Task 11 classes) over a span, with why it was flagged."""
+
+    prefix: ClassVar[str] = "h"
+    technique: str = ""
+    text: str = ""
+    why: str = ""
+    target: str | None = None  # entity id the language is aimed at, when clear
+    confidence: float | None = None
+
+
+@dataclass
+class Stance(Item):
+    """The document's stance toward one actor; `mentions` are the evidence spans."""
+
+    prefix: ClassVar[str] = "s"
+    entity: str = ""
+    stance: str = "neutral"  # negative / neutral / positive
+    score: float = 0.0  # -1 .. 1
+    why: str = ""
+
+
 KINDS: dict[str, type[Item]] = {
     "entities": Entity,
     "places": Place,
@@ -197,6 +264,9 @@ KINDS: dict[str, type[Item]] = {
     "quantities": Quantity,
     "events": Event,
     "relations": Relation,
+    "claims": Claim,
+    "rhetoric": Rhetoric,
+    "stances": Stance,
 }
 
 
@@ -211,9 +281,9 @@ class Analysis:
     quantities: list[Quantity] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
-    # Filled by later stages; plain dicts until their models land.
-    claims: list[dict[str, Any]] = field(default_factory=list)
-    rhetoric: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    rhetoric: list[Rhetoric] = field(default_factory=list)
+    stances: list[Stance] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     _counters: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -252,8 +322,7 @@ class Analysis:
         out: dict[str, Any] = {"schema": SCHEMA, "document": asdict(self.document)}
         for key in KINDS:
             out[key] = [asdict(item) for item in getattr(self, key)]
-        for key in ("claims", "rhetoric", "notes"):
-            out[key] = getattr(self, key)
+        out["notes"] = self.notes
         return out
 
     @classmethod
@@ -266,6 +335,5 @@ class Analysis:
             items = [kind(**{k: v for k, v in d.items() if k in names}) for d in data.get(key, [])]
             setattr(analysis, key, items)
             analysis._counters[kind.prefix] = len(items)
-        for key in ("claims", "rhetoric", "notes"):
-            setattr(analysis, key, list(data.get(key, [])))
+        analysis.notes = list(data.get("notes", []))
         return analysis

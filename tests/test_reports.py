@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from gossamer.model import Analysis, Document, Entity, Event, Place, Quantity, Time
+from gossamer.model import Analysis, Claim, Document, Entity, Event, Place, Quantity, Rhetoric, Time
 from gossamer.report import tables
 from gossamer.report.html import render_html, safe_href
 from gossamer.report.markdown import render_markdown
@@ -57,8 +57,8 @@ def hostile_analysis() -> Analysis:
     t = Time(id=a.next_id(Time), mentions=[list(span(text, "Second line"))], text="Second line",
              start="2026-01-21", end="2026-01-21", precision="day")  # fmt: skip
     a.times.append(t)
-    a.claims.append({"id": "c1", "speaker": "e1", "quote": "<script>q</script>", "mentions": [list(span(text, "said"))]})
-    a.rhetoric.append({"id": "h1", "device": "scare quotes", "mentions": [list(span(text, "\u201cIslamic Resistance\u201d"))]})
+    a.new(Claim, *span(text, "said"), text="<script>q</script>", source_type="anonymous")
+    a.new(Rhetoric, *span(text, "\u201cIslamic Resistance\u201d"), technique="Loaded_Language", why="scare quotes")
     a.new(Event, 0, len(text), category="PROTEST", trigger="<script>t</script>", why="<b>rule</b>")
     a.notes.append("<script>alert('note')</script>")
     a.notes.append("[bold]kept literally[/bold]")
@@ -239,7 +239,7 @@ def test_html_round_trip_property(text, data):
         elif kind == "times":
             a.times.append(Time(id=f"t{i}", mentions=[[start, end]], text=text[start:end]))
         else:
-            a.claims.append({"id": f"c{i}", "mentions": [[start, end]]})
+            a.claims.append(Claim(id=f"c{i}", mentions=[[start, end]]))
     page = parse(render_html(a))
     assert "".join(page.text) == text
     assert [set(c) for c in page.cover] == expected_cover(a)
@@ -319,15 +319,3 @@ def test_reports_of_a_stageless_pipeline(bare_pipeline):
     console = Console(record=True, width=120, color_system=None)
     render_terminal(a, console)
     assert "actors 0" in console.export_text()
-
-
-def test_odd_loose_items_do_not_break_any_report():
-    """Claims are plain dicts until their model lands: tolerate what a stage might write."""
-    a = Analysis(document=Document(text="Shelling hit the town.", language="en"))
-    a.claims += [{"mentions": [[0, 8]], "type": "attack"}, "not a dict", {"id": "v2", "detail": {"a": [1, {"b": None}]}}]
-    page = parse(render_html(a))
-    assert "".join(page.text) == a.document.text
-    assert "## Claims (3)" in render_markdown(a)
-    console = Console(record=True, width=120, color_system=None)
-    render_terminal(a, console)
-    assert "not a dict" in console.export_text()

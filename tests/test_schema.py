@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, ValidationError
 
 from gossamer import model
-from gossamer.model import SCHEMA, Analysis, Document, Entity, Event, Place, Quantity, Relation, Time
+from gossamer.model import (
+    SCHEMA, Analysis, Claim, Document, Entity, Event, Place, Quantity, Relation, Rhetoric, Stance, Time,
+)  # fmt: skip
 from gossamer.schema import load_schema, offset_problems, validate
 
 
@@ -60,8 +62,11 @@ def sample() -> Analysis:
     ev = a.new(Event, s, e, category="ASSAULT", trigger="killed", actors=[forces.id], recipients=[kh.id],
                clause=[s, e], why="hand-built")  # fmt: skip
     a.new(Relation, s, e, type="attacks", source=forces.id, target=kh.id, origin="event", events=[ev.id])
-    a.claims.append({"id": "c1", "speaker": forces.id, "mentions": [list(at("said"))]})
-    a.rhetoric.append({"id": "h1", "device": "hedge", "mentions": []})
+    cs, ce = at("said")
+    a.new(Claim, cs, ce, kind="factual", source_type="named_organization", source={"entity": forces.id},
+          grade={"reliability": "F", "credibility": 6, "reasons": ["hand-built"]})  # fmt: skip
+    a.rhetoric.append(Rhetoric(id="h1", mentions=[], technique="Loaded_Language"))
+    a.new(Stance, cs, ce, entity=kh.id, stance="negative", score=-0.5)
     a.notes.append("hand-built for the schema tests")
     return a
 
@@ -77,7 +82,7 @@ def test_schema_is_valid_draft_2020_12():
     "cls, ref",
     [
         (Document, "document"), (Entity, "entity"), (Place, "place"), (Time, "time"), (Quantity, "quantity"),
-        (Event, "event"), (Relation, "relation"),
+        (Event, "event"), (Relation, "relation"), (Claim, "claim"), (Rhetoric, "rhetoric"), (Stance, "stance"),
     ],  # fmt: skip
 )
 def test_schema_fields_match_the_model(cls, ref):
@@ -178,6 +183,9 @@ def _broken(path: list, value, delete: bool = False) -> dict:
         (["events", 0, "category"], "KILL", False),
         (["relations", 0, "type"], "opposes", False),
         (["claims", 0, "mentions"], [[1]], False),
+        (["claims", 0, "grade", "reliability"], "G", False),
+        (["rhetoric", 0, "technique"], "Sarcasm", False),
+        (["stances", 0, "stance"], "hostile", False),
         (["notes"], [1], False),
         (["relations"], None, True),
     ],

@@ -17,7 +17,7 @@ import jsonschema
 from jsonschema import Draft202012Validator, ValidationError
 
 SCHEMA_FILE = "analysis-1.json"
-KINDS_WITH_MENTIONS = ("entities", "places", "times", "quantities", "events", "claims", "rhetoric", "relations")
+KINDS_WITH_MENTIONS = ("entities", "places", "times", "quantities", "events", "claims", "rhetoric", "relations", "stances")
 
 __all__ = ["SCHEMA_FILE", "ValidationError", "load_schema", "offset_problems", "validate", "validator"]
 
