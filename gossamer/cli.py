@@ -49,6 +49,9 @@ class Format(str, Enum):
     jsonl = "jsonl"
     md = "md"
     html = "html"
+    csv = "csv"
+    gexf = "gexf"
+    graphml = "graphml"
 
 
 def _fail_usage(message: str) -> None:
@@ -135,6 +138,14 @@ def _emit(analyses: Iterator[Analysis], fmt: Format, output: Path | None) -> Non
             from .report.markdown import render_markdown
 
             stream.write("\n\n".join(render_markdown(a) for a in analyses))
+        elif fmt is Format.csv:
+            from .export import write_events_csv
+
+            write_events_csv(analyses, stream)
+        elif fmt in (Format.gexf, Format.graphml):
+            from .export import network_graph, write_gexf, write_graphml
+
+            (write_gexf if fmt is Format.gexf else write_graphml)(network_graph(analyses), stream)
         elif fmt is Format.html:
             from .report.html import render_html
 
