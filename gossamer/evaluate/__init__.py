@@ -54,6 +54,69 @@ def add_eval_commands(app: typer.Typer) -> None:
         else:
             Console(highlight=False).print(geo_table(result))
 
+    @eval_app.command("events")
+    def events(
+        path: Annotated[
+            Path, typer.Argument(help="Corpus file or folder (PLOVER records, ConfliBERT CAMEO, CASE 2021 Task 2).")
+        ],
+        fmt: Annotated[
+            Optional[str],
+            typer.Option("--format", help="plover, conflibert or case2021 (default: found from the content)."),
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+        limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Score only the first N records.")] = None,
+    ) -> None:
+        """Event coding: PLOVER category P/R/F1 and actor match, CAMEO quad classes and actor spans, ACLED types."""
+        from .events import events_tables, run_events_eval
+
+        err = Console(stderr=True, highlight=False)
+        try:
+            result = run_events_eval(path, format=fmt, limit=limit)
+        except FileNotFoundError:
+            err.print(f"gossamer: usage error: no such corpus: {path}", markup=False)
+            raise typer.Exit(2) from None
+        except ValueError as exc:
+            err.print(f"gossamer: usage error: {exc}", markup=False)
+            raise typer.Exit(2) from None
+        except RuntimeError as exc:
+            err.print(f"gossamer eval events: {exc}", markup=False)
+            raise typer.Exit(1) from None
+        if as_json:
+            typer.echo(json.dumps(result))
+        else:
+            out = Console(highlight=False)
+            for table in events_tables(result):
+                out.print(table)
+
+    @eval_app.command("hedging")
+    def hedging(
+        path: Annotated[Path, typer.Argument(help="Folder with train.csv and test.csv (text,label), or one CSV.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+        threshold: Annotated[
+            Optional[float], typer.Option("--threshold", help="Uncertain when certainty < this (default: best F1 on train).")
+        ] = None,
+        limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Score only the first N rows of each file.")] = None,
+    ) -> None:
+        """Hedge detection: P/R/F1 of the uncertain class on sentence-level uncertainty corpora (Wikipedia weasel)."""
+        from .hedging import run_binary_command, run_hedging_eval
+
+        run_binary_command("hedging", lambda: run_hedging_eval(path, threshold=threshold, limit=limit), as_json)
+
+    @eval_app.command("checkworthy")
+    def checkworthy(
+        path: Annotated[Path, typer.Argument(help="Folder with train.json and test.json (ClaimBuster), or one JSON file.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+        threshold: Annotated[
+            Optional[float], typer.Option("--threshold", help="Check-worthy when score >= this (default: best F1 on train).")
+        ] = None,
+        limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Score only the first N rows of each file.")] = None,
+    ) -> None:
+        """Check-worthiness: P/R/F1 of the check-worthy class on ClaimBuster-style sentence sets."""
+        from .checkworthy import run_checkworthy_eval
+        from .hedging import run_binary_command
+
+        run_binary_command("checkworthy", lambda: run_checkworthy_eval(path, threshold=threshold, limit=limit), as_json)
+
     app.add_typer(eval_app, name="eval")
 
 
