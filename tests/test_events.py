@@ -1,0 +1,618 @@
+"""The events stage: PLOVER categories, participants, where/when/how many, status, attribution."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gossamer.events.lexicon import build_lexicon, load_lexicon
+from gossamer.model import PLOVER_CATEGORIES, Analysis, Event
+from gossamer.pipeline import DEFAULT_STAGES, load_stage
+from gossamer.schema import validate
+from gossamer.stages.events import EventStage
+
+PUBLISHED = "2026-01-21"
+
+
+@pytest.fixture(scope="module")
+def stages():
+    return [load_stage(s) for s in DEFAULT_STAGES if not s.endswith(":EventStage")] + [EventStage()]
+
+
+@pytest.fixture(scope="module")
+def run(make, stages):
+    def _run(text: str, published: str | None = PUBLISHED) -> Analysis:
+        analysis, parsed = make(text, published=published)
+        for stage in stages:
+            stage(analysis, parsed)
+        return analysis
+
+    return _run
+
+
+def kb(a: Analysis, ids: list[str]) -> set[str]:
+    """KB ids (or names) of entity ids."""
+    out = set()
+    for i in ids:
+        e = a.get(i)
+        out.add(e.kb_id or e.name)
+    return out
+
+
+def phrases(a: Analysis, mentions: list[list[int]]) -> list[str]:
+    return [a.text_of(m) for m in mentions]
+
+
+def one(a: Analysis, category: str) -> Event:
+    found = [v for v in a.events if v.category == category]
+    assert len(found) == 1, [(v.category, v.trigger) for v in a.events]
+    return found[0]
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+def test_lexicon_covers_every_category_with_sources():
+    lex = load_lexicon()
+    assert set(lex.counts) == set(PLOVER_CATEGORIES)
+    total = sum(sum(c.values()) for c in lex.counts.values())
+    assert total >= 250
+    for cat, counts in lex.counts.items():
+        assert counts["verb"] + counts["noun"] >= 5, cat
+    for table in (lex.verbs, lex.nouns, lex.adjs):
+        for entries in table.values():
+            for e in entries:
+                assert e.source and "PLOVER" in e.source or "usage" in e.source
+                assert e.mode is None or e.mode == "@force" or e.mode in lex.modes[e.category]
+
+
+def _raw() -> dict:
+    from importlib import resources
+
+    return yaml.safe_load(
+        resources.files("gossamer").joinpath("data/lexicons/plover.yaml").read_text("utf-8")
+    )
+
+
+def test_lexicon_refuses_a_mode_the_category_does_not_have():
+    data = _raw()
+    data["categories"]["ASSAULT"]["verbs"]["attack"] = {"mode": "troops"}
+    with pytest.raises(ValueError, match="not a PLOVER ASSAULT mode"):
+        build_lexicon(data)
+
+
+def test_lexicon_refuses_yaml_booleans_in_word_lists():
+    data = _raw()
+    data["place_preps"]["preps"].append(True)  # what a bare `on` becomes
+    with pytest.raises(ValueError, match="quote it"):
+        build_lexicon(data)
+
+
+def test_readings_are_tried_most_specific_first():
+    lex = load_lexicon()
+    fire = lex.verbs["fire"]
+    assert fire[0].object_in  # "fire missiles at" before "fire at"
+    protest = lex.verbs["protest"]
+    assert protest[0].category == "ACCUSE" and protest[-1].category == "PROTEST"
+
+
+# --------------------------------------------------------------------------- every category
+
+CASES = [
+    ("Iran and Iraq agreed to reopen the border crossing.", "AGREE", {"IRN", "IRQ"}),
+    (
+        "Turkish President Recep Tayyip Erdogan met with Vladimir Putin in Sochi on Monday.",
+        "CONSULT",
+        {"TUR-ERDOGAN"},
+    ),
+    ("Germany praised Ukraine for its reforms.", "SUPPORT", {"DEU"}),
+    ("The government lifted the curfew in Baghdad.", "CONCEDE", set()),
+    ("Jordan and Egypt share intelligence on militant groups.", "COOPERATE", {"JOR", "EGY"}),
+    ("The United States sent humanitarian aid to Gaza.", "AID", {"USA"}),
+    ("Russian forces withdrew from Kherson.", "RETREAT", {"RUS-MIL"}),
+    ("The European Union called on Iran to release the detained journalists.", "REQUEST", {"IGO-EU"}),
+    ("Iran condemned the Israeli airstrike.", "ACCUSE", {"IRN"}),
+    ("Hezbollah rejected the ceasefire proposal.", "REJECT", {"LBN-HEZ"}),
+    ("Iran threatened to close the Strait of Hormuz.", "THREATEN", {"IRN"}),
+    ("Thousands of protesters rallied in Tehran against the government.", "PROTEST", set()),
+    ("Washington imposed sanctions on Venezuela.", "SANCTION", {"USA-GOV"}),
+    ("Russia deployed 3,000 troops to Belarus.", "MOBILIZE", {"RUS"}),
+    ("Police arrested 40 activists in Cairo.", "COERCE", set()),
+    ("Israeli jets struck a convoy near Damascus, killing five people.", "ASSAULT", {"ISR"}),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "actors"), CASES, ids=[c[1] for c in CASES])
+def test_each_category(run, text, category, actors):
+    a = run(text)
+    found = [v for v in a.events if v.category == category]
+    assert found, [(v.category, v.trigger) for v in a.events]
+    assert actors <= kb(a, found[0].actors)
+
+
+def test_all_sixteen_categories_are_exercised():
+    assert {c[1] for c in CASES} == set(PLOVER_CATEGORIES)
+
+
+# --------------------------------------------------------------------------- participants
+
+
+def test_passive_voice_agent_is_the_actor(run):
+    a = run("The village was attacked by Hamas fighters.")
+    v = one(a, "ASSAULT")
+    assert kb(a, v.actors) == {"PSE-HAMAS"}
+    assert phrases(a, v.recipient_phrases) == ["The village"]
+
+
+def test_compound_actors_through_a_group_noun(run):
+    a = run("Kata'ib Hezbollah and Harakat al-Nujaba fighters attacked a US base in Syria.")
+    v = one(a, "ASSAULT")
+    assert kb(a, v.actors) == {"IRQ-KH", "IRQ-NUJABA"}
+    assert [a.get(p).name for p in v.places] == ["Syria"]
+
+
+def test_members_of_a_group_resolve_to_it(run):
+    a = run("About 200 members of Kata'ib Hezbollah crossed the border into Syria on Sunday.")
+    v = one(a, "MOBILIZE")
+    assert v.mode == "militia"
+    assert kb(a, v.actors) == {"IRQ-KH"}
+    assert a.get(v.size).value == 200
+    assert a.get(v.time).text.lower() == "on sunday"
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("Armed men crossed the border into Lebanon.", "militia"),
+        ("Turkish troops crossed the border into Syria.", "troops"),
+        ("Riot police were deployed to the capital.", "police"),
+    ],
+)
+def test_mode_follows_the_force(run, text, mode):
+    assert one(run(text), "MOBILIZE").mode == mode
+
+
+def test_summoning_an_envoy_is_a_protest_not_a_mobilization(run):
+    a = run("Iran summoned the British ambassador.")
+    v = one(a, "ACCUSE")
+    assert v.mode == "disapprove" and kb(a, v.actors) == {"IRN"} and kb(a, v.recipients) == {"GBR"}
+
+
+def test_crossing_the_border_needs_armed_movers(run):
+    assert not [
+        v
+        for v in run("Thousands of tourists crossed the border into Spain.").events
+        if v.category == "MOBILIZE"
+    ]
+
+
+def test_possessive_pronoun_goes_to_the_subject(run):
+    a = run("Russia will not withdraw its troops.")
+    v = one(a, "RETREAT")
+    assert kb(a, v.actors) == {"RUS"} and v.status == "negated"
+
+
+def test_proxies_within_a_named_coalition(run):
+    a = run("Tehran has issued strict instructions to its proxies within the Coordination Framework.")
+    v = one(a, "REQUEST")
+    assert v.mode == "change"
+    assert kb(a, v.recipients) == {"IRQ-CF"}
+    assert v.trigger == "instructions"  # the noun decides; "issued" is its support verb
+
+
+def test_support_verb_makes_one_event(run):
+    a = run("The Saudi-led coalition has carried out airstrikes on Sanaa.")
+    assert [(v.category, v.mode, v.trigger) for v in a.events] == [("ASSAULT", "aerial", "airstrikes")]
+
+
+def test_participation_verb_gives_the_noun_its_actor(run):
+    a = run("Houthi rebels took part in the attack on the ship.")
+    v = one(a, "ASSAULT")
+    assert kb(a, v.actors) == {"YEM-AA"}
+    assert phrases(a, v.recipient_phrases) == ["the ship"]
+
+
+def test_casualty_participle_merges_into_the_attack(run):
+    a = run("Israeli jets struck a convoy near Damascus, killing five people.")
+    v = one(a, "ASSAULT")
+    assert a.get(v.dead).value == 5
+    assert [a.get(p).name for p in v.places] == ["Damascus"]
+
+
+def test_casualty_verb_merges_into_the_event_noun(run):
+    a = run("At least 12 people were killed and 30 wounded in an airstrike on Gaza, according to Reuters.")
+    v = one(a, "ASSAULT")
+    assert v.mode == "aerial"
+    assert a.get(v.dead).value == 12 and a.get(v.injured).value == 30
+    assert v.attributed_to["source_type"] == "media"
+
+
+def test_speech_act_about_an_event_targets_its_actor(run):
+    a = run("Iran condemned the Israeli airstrike.")
+    assert kb(a, one(a, "ACCUSE").recipients) == {"ISR"}
+    assert kb(a, one(a, "ASSAULT").actors) == {"ISR"}
+
+
+def test_object_of_accuse_does_the_reported_act(run):
+    a = run("Iranian officials accused Israel of attacking the consulate.")
+    v = one(a, "ASSAULT")
+    assert kb(a, v.actors) == {"ISR"}
+    assert v.status == "claimed"
+
+
+def test_dates_are_not_participants(run):
+    a = run("Hamas released 12 hostages on Sunday.")
+    v = one(a, "RETREAT")
+    assert v.mode == "release"
+    assert phrases(a, v.recipient_phrases) == ["12 hostages"]
+
+
+def test_threat_targets_the_threatened_party(run):
+    a = run("Iran warned that it would strike Israel.")
+    assert kb(a, one(a, "THREATEN").recipients) == {"ISR"}
+    assert one(a, "ASSAULT").status == "threatened"
+
+
+def test_a_warning_about_the_past_is_a_report_not_a_threat(run):
+    a = run("The UN warned that Russia attacked Ukraine.")
+    assert [v.category for v in a.events] == ["ASSAULT"]
+    assert a.events[0].status == "claimed"
+
+
+def test_measure_noun_passes_to_what_is_measured(run):
+    a = run("The Sadrist Movement sent 900 tonnes of food aid to the border crossing on Monday.")
+    v = one(a, "AID")
+    assert v.trigger == "aid" and v.actors
+
+
+def test_movement_into_a_state_makes_it_the_place(run):
+    a = run("Fighters from Kata'ib Hezbollah entered Syria on Friday.")
+    v = one(a, "MOBILIZE")
+    assert kb(a, v.actors) == {"IRQ-KH"} and v.recipients == []
+    assert [a.get(p).name for p in v.places] == ["Syria"]
+
+
+def test_officials_and_forces_named_by_nationality_stand_for_the_state(run):
+    a = run("Israeli warplanes struck targets in southern Lebanon on Tuesday.")
+    assert kb(a, one(a, "ASSAULT").actors) == {"ISR"}
+    a = run("Syrian rebels attacked the airport.")
+    v = one(a, "ASSAULT")
+    assert v.actors == [] and phrases(a, v.actor_phrases) == ["Syrian rebels"]
+
+
+def test_empty_and_eventless_documents(run):
+    assert run(" ").events == []
+    assert run("The weather was fine and the markets rose.").events == []
+
+
+# --------------------------------------------------------------------------- status
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "status"),
+    [
+        ("The army did not attack the town.", "ASSAULT", "negated"),
+        ("Iran denied that its forces had attacked the tanker.", "ASSAULT", "denied"),
+        ("Russia will deploy troops to Belarus.", "MOBILIZE", "planned"),
+        ("Pakistan plans to hold talks with the Taliban next week.", "CONSULT", "planned"),
+        ("If Turkey attacks the town, the Kurds could retaliate.", "ASSAULT", "hypothetical"),
+        ("Iran threatened to close the Strait of Hormuz.", "COERCE", "threatened"),
+        ("Officials said the army attacked the town.", "ASSAULT", "claimed"),
+        ("The army attacked the town.", "ASSAULT", "asserted"),
+    ],
+)
+def test_status(run, text, category, status):
+    assert one(run(text), category).status == status
+
+
+def test_denial_is_attributed_to_the_denier(run):
+    a = run("Iran denied that its forces had attacked the tanker.")
+    v = one(a, "ASSAULT")
+    assert kb(a, v.actors) == {"IRN"}
+    att = v.attributed_to
+    assert att["cue"] == "denied" and kb(a, [att["entity"]]) == {"IRN"}
+    assert att["source_type"] == "named_organization"
+
+
+def test_threat_is_an_event_and_its_content_is_threatened(run):
+    a = run("Iran threatened to close the Strait of Hormuz.")
+    t = one(a, "THREATEN")
+    assert t.mode == "restrict" and t.status == "asserted"
+
+
+# --------------------------------------------------------------------------- attribution
+
+
+def test_named_official(run):
+    a = run("Defence Minister Lloyd Austin said the Pentagon would deploy 3,000 troops to Poland.")
+    v = one(a, "MOBILIZE")
+    att = v.attributed_to
+    assert att["source_type"] == "named_official"
+    assert att["text"] == "Defence Minister Lloyd Austin"
+    assert a.text_of(att["mention"]) == att["text"]
+    assert v.status == "planned"  # "would" in reported speech
+    assert kb(a, v.actors) >= {"USA-DOD"} and [a.get(p).name for p in v.places] == ["Poland"]
+
+
+def test_anonymous_officials(run):
+    a = run("Officials who spoke on condition of anonymity said Russia had deployed troops to Belarus.")
+    v = one(a, "MOBILIZE")
+    assert v.status == "claimed"
+    assert v.attributed_to["source_type"] == "anonymous"
+    assert v.attributed_to["cue"] == "said"
+
+
+def test_according_to_a_news_agency(run):
+    a = run("According to Reuters, Israeli jets struck a convoy near Damascus.")
+    v = one(a, "ASSAULT")
+    att = v.attributed_to
+    assert v.status == "claimed"
+    assert att["source_type"] == "media" and kb(a, [att["entity"]]) == {"GBR-REUTERS"}
+    assert att["cue"] == "According to"
+
+
+def test_report_document(run):
+    a = run("A UN report said Sudanese paramilitary forces killed 200 civilians in El Fasher.")
+    v = one(a, "ASSAULT")
+    assert v.attributed_to["source_type"] == "document"
+    assert a.get(v.dead).value == 200
+
+
+def test_chain_keeps_the_nearest_source(run):
+    a = run("Sources told Reuters that the minister said troops crossed the border.")
+    v = one(a, "MOBILIZE")
+    assert v.attributed_to["text"] == "the minister"
+    assert v.attributed_to["chain"] == 2
+    assert v.attributed_to["source_type"] == "named_official"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister said the economy grew last year.",
+        "Officials reported heavy rain in the north.",
+        "The report was published on Monday.",
+    ],
+)
+def test_reporting_verbs_are_not_events(run, text):
+    assert run(text).events == []
+
+
+# --------------------------------------------------------------------------- background
+
+
+@pytest.mark.parametrize(
+    ("text", "historical"),
+    [
+        ("In 2014, IS seized Mosul.", True),
+        ("Two years ago, Hamas attacked Israel.", True),
+        ("US troops have been stationed in Iraq since 2003.", True),
+        ("In the 1980s Iraq attacked Iran.", True),
+        ("On Monday, Hamas attacked Israel.", False),
+        ("Hamas attacked Israel.", False),
+    ],
+)
+def test_historical(run, text, historical):
+    a = run(text)
+    assert a.events
+    assert all(v.historical is historical for v in a.events), [
+        (v.trigger, v.historical, v.why) for v in a.events
+    ]
+
+
+def test_historical_event_keeps_its_actor(run):
+    a = run("In 2014, IS seized Mosul.")
+    v = one(a, "COERCE")
+    assert v.mode == "seize" and kb(a, v.actors) == {"INT-IS"} and "historical" in v.why
+
+
+# --------------------------------------------------------------------------- the founding example
+
+
+@pytest.fixture(scope="module")
+def example(run, example_text):
+    return run(example_text, published=PUBLISHED)
+
+
+def test_example_mobilization_across_the_border(example):
+    a = example
+    found = [
+        v
+        for v in a.events
+        if v.category == "MOBILIZE" and kb(a, v.actors) == {"IRQ-KH", "IRQ-NUJABA"} and v.size
+    ]
+    assert len(found) == 1
+    v = found[0]
+    assert v.mode == "militia"
+    assert a.get(v.size).value == 5000
+    assert [a.get(p).name.split()[0] for p in v.places] == ["Shalamcheh", "Munziriyah"]
+    assert "72 hours" in a.get(v.time).text
+    assert v.status == "claimed"
+    att = v.attributed_to
+    assert att["source_type"] == "anonymous"
+    assert att["text"] == "Informed sources" and att["cue"] == "have tracked"
+
+
+def test_example_instructions_to_the_coordination_framework(example):
+    a = example
+    v = next(v for v in a.events if v.category == "REQUEST" and v.trigger == "instructions")
+    assert kb(a, v.actors) == {"IRN-GOV"} and kb(a, v.recipients) == {"IRQ-CF"}
+    assert v.status == "claimed" and v.attributed_to["source_type"] == "anonymous"
+
+
+def test_example_protests_and_crackdown(example):
+    a = example
+    protest = [v for v in a.events if v.category == "PROTEST"]
+    assert protest and {a.get(p).name for p in protest[0].places} == {"Khuzestan", "Kermanshah"}
+    crackdown = [v for v in a.events if v.trigger == "crackdown"]
+    assert crackdown and crackdown[0].category == "COERCE"
+    assert {a.get(p).name for p in crackdown[0].places} == {"Khuzestan", "Kermanshah"}
+
+
+def test_example_mobilizations_in_baghdad(example):
+    a = example
+    v = next(v for v in a.events if v.trigger == "mobilizations")
+    assert v.category == "MOBILIZE" and [a.get(p).name for p in v.places] == ["Baghdad"]
+    assert phrases(a, v.actor_phrases) == ["certain factions"]
+
+
+def test_example_hostile_rhetoric_is_accuse(example):
+    a = example
+    v = next(v for v in a.events if v.category == "ACCUSE")
+    assert v.mode == "disapprove"
+    assert "militia leaders" in phrases(a, v.actor_phrases)[0]
+
+
+def test_example_summoned_forces_are_the_factions(example):
+    a = example
+    v = next(v for v in a.events if v.trigger == "summoned")
+    assert v.category == "MOBILIZE" and kb(a, v.actors) == {"IRQ-KH", "IRQ-NUJABA"}
+    assert "pronoun" in v.why or "force moved" in v.why
+    negated = next(v for v in a.events if v.trigger == "deployed")
+    assert negated.status == "negated"
+
+
+def test_example_validates_against_the_schema(example):
+    validate(example.to_dict())
+
+
+def test_example_cost(make, stages, example_text):
+    analysis, parsed = make(example_text, published=PUBLISHED)
+    for stage in stages[:-1]:
+        stage(analysis, parsed)
+    events = stages[-1]
+    events(analysis, parsed)  # warm: lexicon and cue lists loaded
+    n = 0
+    best = float("inf")
+    for _ in range(5):
+        analysis.events.clear()
+        analysis._counters.pop("v", None)
+        t0 = time.perf_counter()
+        events(analysis, parsed)
+        best = min(best, time.perf_counter() - t0)
+        n = len(analysis.events)
+    assert n >= 10
+    assert best < 0.05  # generous: about 5 ms on an idle machine
+
+
+# --------------------------------------------------------------------------- properties
+
+ACTORS = ["Iran", "Hamas", "Russian forces", "The army", "Police", "Protesters", "Kata'ib Hezbollah", "It"]
+VERBS = [
+    "attacked",
+    "deployed troops to",
+    "condemned",
+    "met with",
+    "arrested",
+    "threatened",
+    "shelled",
+    "did not attack",
+    "will mobilize near",
+    "withdrew from",
+    "imposed sanctions on",
+    "crossed",
+]
+TARGETS = ["Israel", "the village", "Baghdad", "protesters", "the border", "Ukraine", "Gaza"]
+FRAMES = [
+    "{}",
+    "Officials said {}",
+    "According to Reuters, {}",
+    "Iran denied that {}",
+    "If {}, talks will fail",
+    "In 2014, {}",
+    "Sources told AP that the minister said {}",
+]
+
+
+COMMON = {"The army", "Police", "Protesters", "It"}  # lower-cased inside a frame
+
+
+@st.composite
+def sentences(draw):
+    parts = []
+    for _ in range(draw(st.integers(1, 3))):
+        actor = draw(st.sampled_from(ACTORS))
+        frame = draw(st.sampled_from(FRAMES))
+        if frame != "{}" and actor in COMMON:
+            actor = actor.lower()
+        core = f"{actor} {draw(st.sampled_from(VERBS))} {draw(st.sampled_from(TARGETS))}"
+        parts.append(frame.format(core) + ".")
+    return " ".join(parts)
+
+
+def check_items(a: Analysis) -> None:
+    text = a.document.text
+    n = len(text)
+    ids = {i.id for key in ("entities", "places", "times", "quantities") for i in getattr(a, key)}
+    lex = load_lexicon()
+    for v in a.events:
+        assert v.category in PLOVER_CATEGORIES
+        assert v.mode is None or v.mode in lex.modes.get(v.category, ())
+        assert v.status in (
+            "asserted",
+            "claimed",
+            "denied",
+            "planned",
+            "threatened",
+            "hypothetical",
+            "negated",
+        )
+        ((s, e),) = v.mentions
+        assert 0 <= s < e <= n and text[s:e] == v.trigger
+        cs, ce = v.clause
+        assert 0 <= cs <= s and e <= ce <= n
+        for m in v.actor_phrases + v.recipient_phrases:
+            assert 0 <= m[0] < m[1] <= n
+        for ref in v.actors + v.recipients + v.places + [v.place, v.time, v.size, v.dead, v.injured]:
+            assert ref is None or ref in ids
+        assert v.place == (v.places[0] if v.places else None)
+        assert v.confidence is not None and 0 <= v.confidence <= 1
+        if v.attributed_to is not None:
+            att = v.attributed_to
+            assert att["source_type"] in (
+                "named_person",
+                "named_official",
+                "named_organization",
+                "anonymous",
+                "document",
+                "media",
+                "author",
+            )
+            for key in ("mention", "cue_mention"):
+                if att[key] is not None:
+                    assert 0 <= att[key][0] < att[key][1] <= n
+            if att["mention"] is not None:
+                assert text[att["mention"][0] : att["mention"][1]] == att["text"]
+            assert att["entity"] is None or att["entity"] in ids
+    validate(a.to_dict())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sentences())
+def test_property_events_point_into_the_text(run, text):
+    check_items(run(text))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.sampled_from(
+            ACTORS
+            + VERBS
+            + TARGETS
+            + ["and", ",", "said", "that", "not", "the", "—", "of", "members", "5,000", "in", "\n\n", "'s"]
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_property_word_salad_never_breaks(run, words):
+    check_items(run(" ".join(words)))
+
+
+def test_example_items_point_into_the_text(example):
+    check_items(example)
