@@ -178,6 +178,227 @@ def _emit_folder(analyses: Iterator[Analysis], fmt: Format, folder: Path) -> Non
     say(f"gossamer: wrote {n} report(s) to {folder}")
 
 
+# ---------------------------------------------------------------------------------- corpus store
+
+
+class QueryKind(str, Enum):
+    documents = "documents"
+    events = "events"
+    claims = "claims"
+    actors = "actors"
+    places = "places"
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    geojson = "geojson"
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    geojson = "geojson"
+    gexf = "gexf"
+    graphml = "graphml"
+    ftm = "ftm"
+
+
+DbOption = Annotated[Path, typer.Option("--db", help="The corpus store (an SQLite file).")]
+
+
+def _open_store(db: Path, readonly: bool = False):  # type: ignore[no-untyped-def]
+    from .corpus.store import Store, StoreError
+
+    try:
+        return Store(db, readonly=readonly)
+    except StoreError as err:
+        _fail_usage(str(err))
+
+
+def _link(store, force: bool) -> None:  # type: ignore[no-untyped-def]
+    from .corpus.ingest import UP_TO_DATE, link_store
+
+    result = link_store(store, force=force)
+    if result.ran:
+        counts = ", ".join(f"{n} {table}" for table, n in result.rows.items())
+        say(f"gossamer: linked the corpus in {result.seconds:.1f} s: {counts}")
+    elif result.note and result.note != UP_TO_DATE:
+        say(f"gossamer: note: {result.note}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")],
+    db: DbOption = Path("gossamer.db"),
+    published: Annotated[
+        Optional[str], typer.Option(help="Publication date YYYY-MM-DD for inputs whose metadata has none.")
+    ] = None,
+    max_bytes: Annotated[int, typer.Option(help="Reject input files larger than this.")] = 5_000_000,
+) -> None:
+    """Analyse articles into the corpus store, then link the corpus (same analysis as `analyze`).
+
+    Documents already stored (same text) are skipped; a killed ingest resumes where it stopped.
+
+    Examples:
+
+      gossamer ingest demo/corpus --db corpus.db
+
+      gossamer ingest feed.jsonl --db corpus.db --published 2026-03-12
+    """
+    if published is not None and not _DATE.match(published):
+        _fail_usage(f"--published must be YYYY-MM-DD, got {published!r}")
+    from .corpus.ingest import IngestProgress, IngestStats, ingest_documents
+
+    failures: list[str] = []
+    with _open_store(db) as store:
+        stats = IngestStats(failed=failures)
+        with IngestProgress(failures) as progress:
+            ingest_documents(store, _documents(paths, published, max_bytes, failures), stats=stats, on_document=progress)
+        say(
+            f"gossamer: stored {stats.added} new document(s) in {db} ({stats.rate:.1f}/s), "
+            f"{stats.skipped} already stored, {len(failures)} failed"
+        )
+        _link(store, force=False)
+    if failures:
+        say(f"gossamer: {len(failures)} input(s) failed; the rest were ingested")
+        raise typer.Exit(1)
+
+
+@app.command()
+def corroborate(db: DbOption = Path("gossamer.db")) -> None:
+    """Rerun only the corpus linking step (origins, actors, event clusters, claim links, actor web)."""
+    if not db.exists():
+        _fail_usage(f"no store at {db} (run gossamer ingest first)")
+    with _open_store(db) as store:
+        _link(store, force=True)
+
+
+@app.command()
+def query(
+    text: Annotated[Optional[str], typer.Argument(help="Full-text search (SQLite FTS5 syntax).")] = None,
+    db: DbOption = Path("gossamer.db"),
+    actor: Annotated[Optional[str], typer.Option(help="Actor name, KB id or corpus actor key.")] = None,
+    place: Annotated[Optional[str], typer.Option(help="Place name.")] = None,
+    near: Annotated[Optional[str], typer.Option(help="LAT,LON: within --km of this point.")] = None,
+    km: Annotated[float, typer.Option(help="Radius for --near, in km.")] = 50.0,
+    since: Annotated[Optional[str], typer.Option(help="From this date (YYYY[-MM[-DD]]).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Up to this date, inclusive.")] = None,
+    category: Annotated[Optional[str], typer.Option(help="PLOVER event category, e.g. ASSAULT.")] = None,
+    grade: Annotated[Optional[str], typer.Option(help="Claim grade: F6, B, or a range A1-C3.")] = None,
+    kind: Annotated[QueryKind, typer.Option(help="What to list.")] = QueryKind.documents,
+    format: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.table,
+    limit: Annotated[int, typer.Option(help="Items per page.")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many items.")] = 0,
+) -> None:
+    """Search the corpus store: full text plus actor, place, distance, date, category and grade filters.
+
+    Examples:
+
+      gossamer query convoy --db corpus.db
+
+      gossamer query --db corpus.db --kind events --actor IRQ --since 2026-03 --format csv
+
+      gossamer query --db corpus.db --kind places --near 34.4,41.0 --km 25 --format geojson
+    """
+    from .corpus.query import Filters, QueryError, query as run_query, write_result
+
+    if not db.exists():
+        _fail_usage(f"no store at {db} (run gossamer ingest first)")
+    try:
+        filters = Filters.parse(text, actor, place, near, km, since, until, category, grade)
+        with _open_store(db, readonly=True) as store:
+            result = run_query(store.conn, kind.value, filters, limit=limit, offset=offset)
+    except QueryError as err:
+        _fail_usage(str(err))
+    write_result(result, format.value, sys.stdout)
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format.")],
+    db: DbOption = Path("gossamer.db"),
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Export the whole corpus: jsonl, csv (event table), geojson, gexf/graphml (actor web), ftm.
+
+    Examples:
+
+      gossamer export --db corpus.db --format jsonl -o corpus.jsonl
+
+      gossamer export --db corpus.db --format geojson -o events.geojson
+    """
+    from .corpus.export import export as run_export
+
+    if not db.exists():
+        _fail_usage(f"no store at {db} (run gossamer ingest first)")
+    with _open_store(db, readonly=True) as store:
+        stream = open(output, "w", encoding="utf-8", newline="") if output is not None else sys.stdout
+        try:
+            n = run_export(store, format.value, stream)
+        finally:
+            if output is not None:
+                stream.close()
+    say(f"gossamer: exported {n} {format.value} record(s)" + (f" to {output}" if output else ""))
+
+
+@app.command()
+def bench(
+    synthetic: Annotated[Optional[int], typer.Option(help="Write a synthetic corpus of N articles (JSON Lines).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same corpus.")] = 0,
+) -> None:
+    """Make synthetic corpora for benchmarks (the benchmarks themselves: make bench).
+
+    Examples:
+
+      gossamer bench --synthetic 1000 -o synthetic.jsonl --seed 7
+
+      gossamer ingest synthetic.jsonl --db bench.db
+    """
+    if synthetic is None:
+        _fail_usage("say what to make: --synthetic N (the benchmarks run with make bench)")
+    if synthetic < 1:
+        _fail_usage(f"--synthetic wants a positive number of articles, got {synthetic}")
+    from .corpus.synthetic import write_jsonl
+
+    stream = open(output, "w", encoding="utf-8") if output is not None else sys.stdout
+    try:
+        n = write_jsonl(synthetic, stream, seed=seed)
+    finally:
+        if output is not None:
+            stream.close()
+    say(f"gossamer: wrote {n} synthetic article(s)" + (f" to {output}" if output else ""))
+
+
+@app.command()
+def serve(
+    db: DbOption = Path("gossamer.db"),
+    host: Annotated[
+        str, typer.Option(help="Address to bind; non-loopback addresses need a token for writes.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8765,
+    allow_ingest: Annotated[
+        bool, typer.Option("--allow-ingest", help="Accept pasted or uploaded articles.")
+    ] = False,
+) -> None:
+    """Open the local web workbench over a corpus store (read-only unless --allow-ingest).
+
+    Examples:
+
+      gossamer serve --db corpus.db
+
+      gossamer serve --db corpus.db --allow-ingest --port 9000
+    """
+    from .web.app import serve as run_server
+
+    if not db.exists() and not allow_ingest:
+        _fail_usage(f"no store at {db} (run gossamer ingest first, or --allow-ingest to start an empty one)")
+    run_server(db, host=host, port=port, allow_ingest=allow_ingest, say=say)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the analysis output (gossamer/analysis@1)."""
