@@ -18,13 +18,15 @@ from .language import detect_language
 from .model import Analysis, Document
 from .nlp import Parsed, load_model, parse_many
 
-# Stage order matters: places reads entities (metonyms), times reads nothing, events (later)
-# reads everything before it.
+# Stage order matters: places reads entities (metonyms); quantities skips numbers inside times;
+# events read entities, places, times and quantities; relations read events and the KB.
 DEFAULT_STAGES = (
     "gossamer.stages.entities:EntityStage",
     "gossamer.stages.places:PlaceStage",
     "gossamer.stages.times:TimeStage",
     "gossamer.stages.quantities:QuantityStage",
+    "gossamer.stages.events:EventStage",
+    "gossamer.stages.relations:RelationStage",
 )
 
 

@@ -378,17 +378,9 @@ def test_fewer_than_two_entities_gives_nothing(read, relations_stage):
 
 @pytest.fixture(scope="module")
 def example_analysis(example_text, make):
-    stages = [load_stage(s) for s in DEFAULT_STAGES]
-    try:
-        from gossamer.stages.events import EventStage  # the events stage, where it exists
-
-        stages.append(EventStage())
-    except ImportError:
-        pass
     analysis, parsed = make(example_text, published="2026-01-21")
-    for stage in stages:
-        stage(analysis, parsed)
-    RelationStage()(analysis, parsed)
+    for spec in DEFAULT_STAGES:  # relations run last among these, after events
+        load_stage(spec)(analysis, parsed)
     return analysis
 
 
