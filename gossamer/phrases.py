@@ -12,6 +12,7 @@ never match.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from .nlp import Parsed
 T = TypeVar("T")
 
 ACRONYM_MAX = 5
+_WORD_RUNS = re.compile(r"[^\W_]+")
 _POSSESSIVE = frozenset({"'s", "'S", "'"})
 PREFIX = 4
 # Names do not run across these tokens.
@@ -91,6 +93,7 @@ class PhraseIndex(Generic[T]):
         self._folded: dict[str, list[T]] = {}
         self._cased: dict[str, list[T]] = {}
         self._starts: set[str] = set()  # key prefixes of up to PREFIX chars: cheap rejection of starts
+        self._words: dict[str, int] = {}  # most words any name with this key has
 
     def __len__(self) -> int:
         return len(self._folded) + len(self._cased)
@@ -102,6 +105,9 @@ class PhraseIndex(Generic[T]):
             table, k = self._folded, key(name)
         if not k:
             return
+        words = len(_WORD_RUNS.findall(name))
+        if words > self._words.get(k, 0):
+            self._words[k] = words
         for n in range(1, min(PREFIX, len(k)) + 1):
             self._starts.add(k[:n] if table is self._folded else k[:n].lower())
         values = table.setdefault(k, [])
@@ -139,6 +145,7 @@ class PhraseIndex(Generic[T]):
             best: tuple[int, tuple[T, ...]] | None = None
             fk = ""
             ck = ""
+            parts = 0  # tokens with letters or digits: "Israel is" must not match "Israelis"
             for j in range(i, min(n, i + self.max_tokens)):
                 if not folded[j]:
                     if doc[j].text in _STOP_TOKENS or (doc[j].is_space and "\n" in doc[j].text):
@@ -146,12 +153,15 @@ class PhraseIndex(Generic[T]):
                     continue
                 fk += folded[j]
                 ck += cased[j]
+                parts += 1
                 if j > i and doc[j].text in _POSSESSIVE:
                     continue  # "Jordan's" is Jordan, never the village of Jordans
                 hit = self._folded.get(fk)
+                k = fk
                 if hit is None and self._cased:
                     hit = self._cased.get(ck)
-                if hit:
+                    k = ck
+                if hit and parts <= self._words.get(k, parts):
                     best = (j + 1, tuple(hit))
             if best is None:
                 i += 1

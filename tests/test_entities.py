@@ -106,3 +106,10 @@ def test_kb_facts_have_sources():
     iran = kb.get("IRN")
     assert iran is not None and iran.capital == "Tehran"
     assert kb.get("IRN-GOV") is not None and kb.get("IRN-MIL") is not None
+
+
+def test_a_name_never_runs_into_the_next_word(make, stage):
+    # "Israel is" has the same letters as the demonym "Israelis": tokens must line up with words
+    analysis = run(make, stage, "Israel is a small country, Israelis said.")
+    israel = by_kb(analysis)["ISR"]
+    assert analysis.texts(israel) == ["Israel", "Israelis"]
