@@ -31,7 +31,7 @@ demo: $(STAMP) $(STATIC)
 	$(VENV)/bin/gossamer analyze demo/corpus/lws-convoy-alqaim.txt
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(VENV)/bin/gossamer ingest demo/corpus --db $(DB)
-	$(VENV)/bin/gossamer query --db $(DB) --kind claims --linked
+	$(VENV)/bin/gossamer links --db $(DB) --limit 20
 	@echo "Reports: out/*.html  JSON lines: out/analyses.jsonl  Corpus: $(DB)"
 	@echo "Workbench: run '$(VENV)/bin/gossamer serve --db $(DB)' and open http://127.0.0.1:8765/"
 

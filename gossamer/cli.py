@@ -277,6 +277,45 @@ def corroborate(db: DbOption = Path("gossamer.db")) -> None:
 
 
 @app.command()
+def links(
+    db: DbOption = Path("gossamer.db"),
+    relation: Annotated[
+        Optional[str], typer.Option(help="corroborates, contradicts or elaborates (default: all).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Show claims that corroborate or contradict each other across independent origins.
+
+    Examples:
+
+      gossamer links --db corpus.db
+
+      gossamer links --db corpus.db --relation contradicts --json
+    """
+    from rich.table import Table
+
+    from .corpus.linkview import RELATIONS, claim_links
+
+    if relation is not None and relation not in RELATIONS:
+        _fail_usage(f"--relation must be one of {', '.join(RELATIONS)}")
+    if not db.exists():
+        _fail_usage(f"no store at {db} (run gossamer ingest first)")
+    with _open_store(db, readonly=True) as store:
+        rows = claim_links(store.conn, relation, limit)
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"Claim links ({len(rows)})", show_lines=True)
+    for col in ("relation", "claim", "outlet", "linked claim", "outlet ", "why"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["relation"], r["text_a"] or "", r["outlet_a"] or "", r["text_b"] or "", r["outlet_b"] or "", r["why"] or "")
+    Console().print(table)
+
+
+@app.command()
 def query(
     text: Annotated[Optional[str], typer.Argument(help="Full-text search (SQLite FTS5 syntax).")] = None,
     db: DbOption = Path("gossamer.db"),

@@ -229,3 +229,17 @@ def test_corroborate_command_reruns_linking(tmp_path, pipeline, monkeypatch):
 def test_stats_rate():
     assert IngestStats(added=10, seconds=2.0).rate == 5.0
     assert IngestStats().rate == 0.0
+
+
+def test_links_command_lists_pairs_and_rejects_bad_relation(tmp_path):
+    from typer.testing import CliRunner
+
+    from gossamer.cli import app
+    from gossamer.corpus.store import Store
+
+    db = tmp_path / "empty.db"
+    Store(db).close()  # a fresh store at the latest schema, no documents
+    runner = CliRunner()
+    assert runner.invoke(app, ["links", "--db", str(db), "--relation", "agrees"]).exit_code == 2
+    result = runner.invoke(app, ["links", "--db", str(db), "--json"])
+    assert result.exit_code == 0 and result.stdout == ""
