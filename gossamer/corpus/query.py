@@ -148,13 +148,20 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, list[tuple[float, float]]]:
-    """(lat_min, lat_max, [(lon_min, lon_max), ...]): two longitude ranges across the antimeridian."""
-    dlat = km / KM_PER_DEG_LAT
-    lat_min, lat_max = max(-90.0, lat - dlat), min(90.0, lat + dlat)
-    cos = math.cos(math.radians(max(abs(lat_min), abs(lat_max))))
-    if cos < 1e-6 or km / (KM_PER_DEG_LAT * cos) >= 180:
-        return lat_min, lat_max, [(-180.0, 180.0)]  # near a pole: every longitude
-    dlon = km / (KM_PER_DEG_LAT * cos)
+    """(lat_min, lat_max, [(lon_min, lon_max), ...]) holding every point within `km` of (lat, lon).
+
+    Exact on the sphere: the widest longitude offset of a circle of angular radius d around
+    latitude φ is asin(sin d / cos φ); when the circle reaches a pole every longitude is in.
+    Two longitude ranges when the box crosses the antimeridian.
+    """
+    d = km / EARTH_KM
+    pad = 1e-9
+    lat_min = max(-90.0, lat - math.degrees(d) - pad)
+    lat_max = min(90.0, lat + math.degrees(d) + pad)
+    cos_lat = math.cos(math.radians(lat))
+    if d >= math.pi / 2 or lat_min <= -90.0 or lat_max >= 90.0 or math.sin(d) >= cos_lat:
+        return lat_min, lat_max, [(-180.0, 180.0)]
+    dlon = math.degrees(math.asin(math.sin(d) / cos_lat)) + pad
     lo, hi = lon - dlon, lon + dlon
     if lo < -180:
         return lat_min, lat_max, [(lo + 360, 180.0), (-180.0, hi)]

