@@ -107,7 +107,9 @@ def test_pronoun_resolves_to_the_person(ledger):
 
 
 def test_every_source_type_is_known(ledger):
-    a = ledger("Informed sources said 300 soldiers crossed the border. The army will attack. We think it failed.")
+    a = ledger(
+        "Informed sources said 300 soldiers crossed the border. The army will attack. We think it failed."
+    )
     assert a.claims and all(c.source_type in SOURCE_TYPES for c in a.claims)
 
 
@@ -121,7 +123,18 @@ def test_reporting_clause_is_no_claim(ledger):
 
 def test_coordinated_clauses_with_their_own_subjects_are_two_claims(ledger):
     a = ledger("The army withdrew from the town, and the police arrested 12 men.")
-    assert sorted(c.text for c in a.claims) == ["The army withdrew from the town", "the police arrested 12 men"]
+    assert sorted(c.text for c in a.claims) == [
+        "The army withdrew from the town",
+        "the police arrested 12 men",
+    ]
+
+
+def test_semicolon_separates_claims(ledger):
+    a = ledger("However, the soldiers were not sent for training; they were ordered to guard the border.")
+    assert sorted(c.text for c in a.claims) == [
+        "However, the soldiers were not sent for training",
+        "they were ordered to guard the border",
+    ]
 
 
 def test_subordinate_clauses_stay_inside(ledger):
@@ -246,8 +259,10 @@ def test_hedges_and_checkworthiness_are_filled(ledger):
 
 
 def test_contradiction_inside_the_document(ledger):
-    a = ledger("The ministry said 300 soldiers crossed the border on Monday. "
-               "Iran denied that 300 soldiers crossed the border on Monday.")
+    a = ledger(
+        "The ministry said 300 soldiers crossed the border on Monday. "
+        "Iran denied that 300 soldiers crossed the border on Monday."
+    )
     assert len(a.claims) == 2
     for c in a.claims:
         assert c.grade["credibility"] == 4

@@ -117,6 +117,28 @@ def add_eval_commands(app: typer.Typer) -> None:
 
         run_binary_command("checkworthy", lambda: run_checkworthy_eval(path, threshold=threshold, limit=limit), as_json)
 
+    @eval_app.command("propaganda")
+    def propaganda(
+        path: Annotated[Path, typer.Argument(help="PTC corpus folder (article<ID>.txt and SemEval-2020 Task 11 .labels).")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+        limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Score only the first N articles.")] = None,
+    ) -> None:
+        """Persuasion techniques: SemEval-2020 Task 11 span identification F1 and technique classification F1."""
+        from .propaganda import run_propaganda_command
+
+        run_propaganda_command(path, as_json=as_json, limit=limit)
+
+    @eval_app.command("attribution")
+    def attribution(
+        path: Annotated[Path, typer.Argument(help="brat attribution corpus (PolNeAR layout: text/ and attributions/).")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+        limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Score only the first N articles.")] = None,
+    ) -> None:
+        """Attribution: source, cue and content span P/R/F1 (exact and overlap) against brat gold."""
+        from .attribution import run_attribution_command
+
+        run_attribution_command(path, as_json=as_json, limit=limit)
+
     app.add_typer(eval_app, name="eval")
 
 

@@ -299,7 +299,80 @@ def _row_builders(
             ["Id", "Text", "Value", "Bound", "Unit"],
             lambda d: [d["id"], d.get("text", ""), _quantity_value(d), d.get("bound", ""), d.get("unit") or ""],
         ),
+        "claims": (
+            ["Id", "Claim", "Kind", "Source", "Type", "Hedges", "Check-worthiness", "Grade", "Reasons"],
+            lambda d: [
+                d["id"], claim_snippet(analysis, d, context), str(d.get("kind") or ""), claim_source(d),
+                str(d.get("source_type") or ""), claim_hedges(d), fmt_num(d.get("checkworthiness"), 2),
+                claim_grade(d), claim_reasons(d),
+            ],
+        ),
     }  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the claim ledger
+
+
+def claim_snippet(analysis: Analysis, d: dict[str, Any], context: int) -> Cell:
+    """The claim inside its sentence: the content marked, up to 2*context characters either side."""
+    text = analysis.document.text
+    ms = valid_mentions(d.get("mentions"), len(text))
+    if not ms:
+        return ""
+    start, end = ms[0][0], ms[-1][1]
+    sent = valid_mentions([d.get("sentence")], len(text))
+    width = 2 * context
+    lo, hi = sent[0] if sent and sent[0][0] <= start and end <= sent[0][1] else (0, len(text))
+    before = text[max(lo, start - width) : start]
+    after = text[end : min(hi, end + width)]
+    if start - len(before) > lo:
+        before = "…" + before.split(" ", 1)[-1] if " " in before else "…" + before
+    if end + len(after) < hi:
+        after = (after.rsplit(" ", 1)[0] if " " in after else after) + "…"
+    return Snippet(one_line(before) + (" " if before.endswith(" ") else ""), truncate(text[start:end], 300),
+                   (" " if after.startswith(" ") else "") + one_line(after))
+
+
+def claim_source(d: dict[str, Any]) -> str:
+    """Who the claim rests on, outer sources of a chain first: "Reuters → officials"."""
+    if d.get("source_type") == "author":
+        return "(the writer)"
+    names = []
+    for link in [*(d.get("chain") or []), d.get("source") or {}]:
+        if not isinstance(link, dict):
+            continue
+        name = str(link.get("text") or "")
+        role = link.get("role")
+        if role and name and str(role) not in name:
+            name = f"{role}, {name}"
+        if name:
+            names.append(one_line(name))
+    if not names:
+        cue = d.get("cue") if isinstance(d.get("cue"), dict) else {}
+        return f"(unnamed: {one_line(str(cue.get('text') or ''))})" if cue and cue.get("text") else "(unnamed)"
+    return " → ".join(names)
+
+
+def claim_hedges(d: dict[str, Any]) -> str:
+    hedges = [str(h.get("text", "")) for h in d.get("hedges") or [] if isinstance(h, dict)]
+    sure = d.get("certainty")
+    if not hedges:
+        return ""
+    return ", ".join(dict.fromkeys(one_line(h) for h in hedges)) + (f" ({fmt_num(sure, 2)})" if sure is not None else "")
+
+
+def claim_grade(d: dict[str, Any]) -> str:
+    g = d.get("grade")
+    if not isinstance(g, dict):
+        return ""
+    return f"{g.get('reliability', '?')}{g.get('credibility', '?')}"
+
+
+def claim_reasons(d: dict[str, Any]) -> str:
+    g = d.get("grade")
+    if not isinstance(g, dict):
+        return ""
+    return "; ".join(one_line(str(r)) for r in g.get("reasons") or [])
 
 
 def _order(kind: str, text_len: int) -> Callable[[dict[str, Any]], tuple[int, int]]:

@@ -16,7 +16,8 @@ from ..model import Analysis
 from . import Cell, Snippet, Table, header_fields, tables, truncate
 
 # Column widths: long free-text columns are capped, short codes never wrap.
-MAX_WIDTH = {"Name": 28, "Text": 36, "First mention": 56, "Interval": 25, "KB id": 14, "Unit": 16}
+MAX_WIDTH = {"Name": 28, "Text": 36, "First mention": 56, "Interval": 25, "KB id": 14, "Unit": 16,
+             "Claim": 60, "Reasons": 60, "Source": 28, "Check-worthiness": 6, "Grade": 5}
 LOOSE_MAX = 30
 NARROW = 100
 SNIPPET_CONTEXT = 12
