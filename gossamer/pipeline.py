@@ -19,7 +19,8 @@ from .model import Analysis, Document
 from .nlp import Parsed, load_model, parse_many
 
 # Stage order matters: places reads entities (metonyms); quantities skips numbers inside times;
-# events read entities, places, times and quantities; relations read events and the KB.
+# events read entities, places, times and quantities; relations read events and the KB; claims
+# read all of those; rhetoric links its spans into the claims that contain them.
 DEFAULT_STAGES = (
     "gossamer.stages.entities:EntityStage",
     "gossamer.stages.places:PlaceStage",
@@ -27,6 +28,8 @@ DEFAULT_STAGES = (
     "gossamer.stages.quantities:QuantityStage",
     "gossamer.stages.events:EventStage",
     "gossamer.stages.relations:RelationStage",
+    "gossamer.stages.claims:ClaimStage",
+    "gossamer.stages.rhetoric:RhetoricStage",
 )
 
 

@@ -131,6 +131,7 @@ class ClaimRec:
     event_ids: tuple[str, ...]
     reliability: str
     reasons: tuple[str, ...]
+    credibility: int | None = None  # the grade the article alone gave, kept when the corpus adds nothing
     # filled in once actors, events and origins are known
     origin: str = ""
     src: str | None = None
@@ -254,6 +255,7 @@ class ClaimLinker:
             dated=dated,
             event_ids=tuple(claim.events),
             reliability=grade.get("reliability") or self.cred["default_reliability"],
+            credibility=grade.get("credibility") if isinstance(grade.get("credibility"), int) else None,
             # a corpus reason from an earlier linking run is replaced, not piled up
             reasons=tuple(r for r in grade.get("reasons") or () if not str(r).startswith("corpus: ")),
         )
@@ -487,6 +489,8 @@ class ClaimLinker:
                 and weak >= rule.get("weak_min", 0)
             ):
                 grade = int(rule["grade"])
+                if rule.get("keep_article_grade") and r.credibility is not None:
+                    grade = r.credibility  # no corpus evidence either way: the article's own grade stands
                 break
         return {
             "reliability": r.reliability,
@@ -529,7 +533,7 @@ def _reason(r: ClaimRec, t: _Tally, grade: int) -> str:
         return (
             f"corpus: only partly confirmed (another report covers part of it, weak corroboration): {grade}"
         )
-    return f"corpus: not corroborated or contradicted by any other origin in the corpus: {grade}"
+    return f"corpus: not corroborated or contradicted by any other origin in the corpus (grade kept): {grade}"
 
 
 def _article(word: str) -> str:
