@@ -276,6 +276,11 @@ def corroborate(db: DbOption = Path("gossamer.db")) -> None:
         _link(store, force=True)
 
 
+def _clip(text: str | None, limit: int = 140) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @app.command()
 def links(
     db: DbOption = Path("gossamer.db"),
@@ -311,7 +316,9 @@ def links(
     for col in ("relation", "claim", "outlet", "linked claim", "outlet ", "why"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r["relation"], r["text_a"] or "", r["outlet_a"] or "", r["text_b"] or "", r["outlet_b"] or "", r["why"] or "")
+        table.add_row(
+            r["relation"], _clip(r["text_a"]), r["outlet_a"] or "", _clip(r["text_b"]), r["outlet_b"] or "", _clip(r["why"])
+        )  # fmt: skip
     Console().print(table)
 
 
