@@ -41,9 +41,10 @@ serve: $(STAMP) $(STATIC)
 test: $(STAMP) $(STATIC)
 	$(PY) -m pytest -n 2 -p no:cacheprovider
 
-bench: $(STAMP)
+bench: $(STAMP) $(STATIC)
 	$(PY) bench/run.py
 	$(PY) bench/corpus.py
+	$(PY) bench/web.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache gossamer/web/static $(FRONT)/node_modules
