@@ -314,3 +314,13 @@ def test_names_match_folded_and_as_written(tmp_path):
         for actor in ("Iraqi", "iraq", "IRQ"):
             assert query(store.conn, "documents", Filters(actor=actor))["total"] == 1, actor
         assert query(store.conn, "documents", Filters(actor="Iran"))["total"] == 0
+
+
+def test_unfiltered_actor_list_from_link_time_totals_matches_the_aggregate(corpus, monkeypatch):
+    from gossamer.corpus import query as query_mod
+
+    assert query_mod._actor_stats_fresh(corpus.conn)
+    fast = query(corpus.conn, "actors", Filters(), limit=500)
+    monkeypatch.setattr(query_mod, "_actor_stats_fresh", lambda conn: False)
+    slow = query(corpus.conn, "actors", Filters(), limit=500)
+    assert fast == slow and fast["total"] == len(fast["items"]) > 0

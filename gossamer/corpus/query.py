@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from ..phrases import key as name_key
+from .store import ACTOR_COLUMNS_SQL, ACTOR_JOINS_SQL, ACTOR_KEY_SQL
 
 KINDS = ("documents", "events", "claims", "actors", "places")
 EARTH_KM = 6371.0088  # mean Earth radius (IUGG)
@@ -533,26 +534,25 @@ def _claims(conn: sqlite3.Connection, f: Filters, limit: int, offset: int):
 
 def _actors(conn: sqlite3.Connection, f: Filters, limit: int, offset: int):
     w = _actors_where(f)
-    key = "COALESCE(am.actor_key, e.kb_id, 'name:' || LOWER(e.name))"
-    body = (
-        "FROM entities e JOIN documents d ON d.id = e.doc_id"
-        " LEFT JOIN actor_mentions am ON am.doc_id = e.doc_id AND am.entity_id = e.item_id"
-        " LEFT JOIN actors ac ON ac.actor_key = am.actor_key"
-        f"{w.sql} GROUP BY {key}"
-    )
-    total, rows = _page(
-        conn,
-        f"SELECT {key} AS actor_key, COALESCE(MAX(ac.name), MIN(e.name)) AS name,"
-        " COALESCE(MAX(ac.type), MIN(e.type)) AS type, COALESCE(MAX(ac.kb_id), MAX(e.kb_id)) AS kb_id,"
-        " COALESCE(MAX(ac.country), MAX(e.country)) AS country, COUNT(DISTINCT e.doc_id) AS documents,"
-        " SUM(e.mentions) AS mentions",
-        body,
-        "documents DESC, mentions DESC, actor_key",
-        w.params,
-        limit,
-        offset,
-    )
-    return total, rows
+    order = "documents DESC, mentions DESC, actor_key"
+    if not w.parts and _actor_stats_fresh(conn):
+        total = conn.execute("SELECT COUNT(*) FROM actor_stats").fetchone()[0]
+        cur = conn.execute(
+            "SELECT actor_key, name, type, kb_id, country, documents, mentions FROM actor_stats"
+            f" ORDER BY {order} LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        names = [c[0] for c in cur.description]
+        return total, [dict(zip(names, row)) for row in cur.fetchall()]
+    body = f"FROM entities e JOIN documents d ON d.id = e.doc_id{ACTOR_JOINS_SQL}{w.sql} GROUP BY {ACTOR_KEY_SQL}"
+    return _page(conn, f"SELECT {ACTOR_COLUMNS_SQL}", body, order, w.params, limit, offset)
+
+
+def _actor_stats_fresh(conn: sqlite3.Connection) -> bool:
+    """The precomputed totals hold when linking ran after the last document was stored."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'linked_seq'").fetchone()
+    last = conn.execute("SELECT MAX(seq) FROM documents").fetchone()[0]
+    return row is not None and last is not None and int(row[0]) >= last
 
 
 def _places(conn: sqlite3.Connection, f: Filters, limit: int, offset: int):

@@ -157,6 +157,14 @@ def _v1_initial(conn: sqlite3.Connection) -> None:
         ) WITHOUT ROWID;
         CREATE INDEX actor_mentions_key ON actor_mentions (actor_key);
 
+        -- per-actor totals over the whole corpus, refilled with the links: the unfiltered actor
+        -- list reads this instead of grouping every entity row per request
+        CREATE TABLE actor_stats (
+            actor_key TEXT PRIMARY KEY, name TEXT, type TEXT, kb_id TEXT, country TEXT,
+            documents INTEGER NOT NULL, mentions INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX actor_stats_rank ON actor_stats (documents DESC, mentions DESC, actor_key);
+
         CREATE TABLE event_clusters (
             doc_id TEXT NOT NULL, event_id TEXT NOT NULL, cluster_id TEXT NOT NULL,
             PRIMARY KEY (doc_id, event_id)
@@ -194,6 +202,20 @@ Migration = tuple[int, str, Callable[[sqlite3.Connection], None]]
 # Ordered; a new schema version appends (version, name, function) and never edits an old one.
 MIGRATIONS: tuple[Migration, ...] = ((1, "initial", _v1_initial),)
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+# One actor row of the corpus: entity rows grouped by their corpus actor key (the linker's, else
+# the KB id, else the folded name). `query` uses the same SQL with filters added.
+ACTOR_KEY_SQL = "COALESCE(am.actor_key, e.kb_id, 'name:' || LOWER(e.name))"
+ACTOR_COLUMNS_SQL = (
+    f"{ACTOR_KEY_SQL} AS actor_key, COALESCE(MAX(ac.name), MIN(e.name)) AS name,"
+    " COALESCE(MAX(ac.type), MIN(e.type)) AS type, COALESCE(MAX(ac.kb_id), MAX(e.kb_id)) AS kb_id,"
+    " COALESCE(MAX(ac.country), MAX(e.country)) AS country, COUNT(DISTINCT e.doc_id) AS documents,"
+    " SUM(e.mentions) AS mentions"
+)
+ACTOR_JOINS_SQL = (
+    " LEFT JOIN actor_mentions am ON am.doc_id = e.doc_id AND am.entity_id = e.item_id"
+    " LEFT JOIN actors ac ON ac.actor_key = am.actor_key"
+)
 
 # Tables the linking step owns, in the order they are cleared and refilled.
 CORPUS_TABLES = (
@@ -490,6 +512,11 @@ class Store:
                 if rows[table]:
                     marks = ",".join("?" * len(rows[table][0]))
                     conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows[table])
+            conn.execute("DELETE FROM actor_stats")
+            conn.execute(
+                f"INSERT INTO actor_stats SELECT {ACTOR_COLUMNS_SQL} FROM entities e{ACTOR_JOINS_SQL}"
+                f" GROUP BY {ACTOR_KEY_SQL}"
+            )
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('linked_seq', ?)", (str(linked_seq),))
             conn.execute("COMMIT")
         except BaseException:
