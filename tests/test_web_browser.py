@@ -255,6 +255,7 @@ def test_add_when_allowed(page, ingest_server: str) -> None:  # type: ignore[no-
     page.fill("#add-published", "2026-03-17")
     page.click("#add-send")
     page.wait_for_function("() => document.getElementById('add-result').textContent.startsWith('added 1')")
+    shot(page, "add")
     open_view(page, ingest_server, "search")
     page.fill("#search-box", "Kirkuk")
     page.press("#search-box", "Enter")
