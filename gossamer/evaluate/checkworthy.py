@@ -28,6 +28,7 @@ from .hedging import (
     corpus_files,
     parse_sentences,
     predict,
+    score_splits,
     write_result,
 )
 
@@ -75,8 +76,6 @@ def run_checkworthy_eval(
     nlp: Any | None = None,
 ) -> dict[str, Any]:
     """Score check-worthy sentence detection; write ``eval-checkworthy.json`` and return it."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from ..nlp import load_model, model_name
 
@@ -84,23 +83,10 @@ def run_checkworthy_eval(
     data = {s: read_labelled_json(f)[:limit] if limit else read_labelled_json(f) for s, f in files.items()}
     nlp = nlp or load_model()
     t0 = time.perf_counter()
-    scores: dict[str, list[float]] = {}
-    feats: dict[str, Counter[str]] = {}
     needed = [s for s in SPLITS if s in data and (s == "test" or threshold is None)]
-    with Progress(
-        TextColumn("[bold]eval checkworthy[/] {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        disable=not progress,
-        transient=True,
-    ) as bar:
-        for split in needed:
-            task = bar.add_task(split, total=len(data[split]))
-            scores[split], feats[split] = sentence_scores(
-                nlp, [t for t, _ in data[split]], tick=lambda task=task: bar.advance(task)
-            )
+    scores, feats = score_splits(
+        "checkworthy", data, needed, lambda texts, tick: sentence_scores(nlp, texts, tick=tick), progress
+    )
     result: dict[str, Any] = {"task": "checkworthy", "corpus": Path(path).name}
     tuned_on = "fixed"
     if threshold is None:

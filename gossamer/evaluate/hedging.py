@@ -192,6 +192,40 @@ def sentence_certainties(
     return out, types
 
 
+def score_splits(
+    task: str,
+    data: dict[str, list[tuple[str, bool]]],
+    splits: list[str],
+    scorer: Callable[[list[str], Callable[[], None]], tuple[list[float], Counter[str]]],
+    progress: bool = True,
+) -> tuple[dict[str, list[float]], dict[str, Counter[str]]]:
+    """Run a sentence scorer over each split under one Rich progress bar on stderr.
+
+    Shared by the binary sentence evaluations (hedging, check-worthiness): the scorer gets the
+    split's texts and a tick callback and returns one score per text plus a tally of what fired.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    scores: dict[str, list[float]] = {}
+    tallies: dict[str, Counter[str]] = {}
+    with Progress(
+        TextColumn(f"[bold]eval {task}[/] {{task.description}}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        disable=not progress,
+        transient=True,
+    ) as bar:
+        for split in splits:
+            bar_task = bar.add_task(split, total=len(data[split]))
+            scores[split], tallies[split] = scorer(
+                [t for t, _ in data[split]], lambda bar_task=bar_task: bar.advance(bar_task)
+            )
+    return scores, tallies
+
+
 def run_hedging_eval(
     path: str | Path,
     threshold: float | None = None,
@@ -201,8 +235,6 @@ def run_hedging_eval(
     nlp: Any | None = None,
 ) -> dict[str, Any]:
     """Score sentence-level uncertainty detection; write ``eval-hedging.json`` and return it."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from ..nlp import load_model, model_name
 
@@ -212,23 +244,10 @@ def run_hedging_eval(
     }
     nlp = nlp or load_model()
     t0 = time.perf_counter()
-    scores: dict[str, list[float]] = {}
-    types: dict[str, Counter[str]] = {}
     needed = [s for s in SPLITS if s in data and (s == "test" or threshold is None)]
-    with Progress(
-        TextColumn("[bold]eval hedging[/] {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        disable=not progress,
-        transient=True,
-    ) as bar:
-        for split in needed:
-            task = bar.add_task(split, total=len(data[split]))
-            scores[split], types[split] = sentence_certainties(
-                nlp, [t for t, _ in data[split]], tick=lambda task=task: bar.advance(task)
-            )
+    scores, types = score_splits(
+        "hedging", data, needed, lambda texts, tick: sentence_certainties(nlp, texts, tick=tick), progress
+    )
     result: dict[str, Any] = {"task": "hedging", "corpus": Path(path).name}
     tuned_on = "fixed"
     if threshold is None:

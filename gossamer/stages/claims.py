@@ -35,7 +35,7 @@ from typing import Any
 from ..claims.checkworthy import checkworthiness
 from ..claims.grade import grade_claim, load_registry, load_rules
 from ..claims.hedging import certainty, find_hedges
-from ..claims.sources import Attribution, Tree, find_attributions, load_data, tree_of, trim
+from ..claims.sources import Attribution, Tree, find_attributions, load_data, subtract, tree_of, trim
 from ..events.tokens import TokenTable, token_table
 from ..model import Analysis, Claim
 from ..nlp import Parsed
@@ -202,7 +202,7 @@ class _Ledger:
                 frags = [tree.span(h)]
             for other in cut_heads:
                 if other != h and frags and frags[0][0] <= other < frags[-1][1] and self._under(other, h):
-                    frags = _subtract(frags, tree.span(other))
+                    frags = subtract(frags, tree.span(other))
             if k is None:
                 frags = trim(t, frags, cc=True)
             frags = [fr for fr in frags if any(t.pos[x] not in ("PUNCT", "SPACE") for x in range(*fr))]
@@ -490,20 +490,6 @@ class _ItemIndex:
                         found[rid] = None
             out[kind] = list(found)
         return out
-
-
-def _subtract(ranges: list[tuple[int, int]], cut: tuple[int, int]) -> list[tuple[int, int]]:
-    out = []
-    a, b = cut
-    for s, e in ranges:
-        if e <= a or s >= b:
-            out.append((s, e))
-            continue
-        if s < a:
-            out.append((s, a))
-        if e > b:
-            out.append((b, e))
-    return out
 
 
 def _hedge_dicts(hedges: list[Any], frags: list[tuple[int, int]], t: TokenTable) -> list[dict[str, Any]]:
