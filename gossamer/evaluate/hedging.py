@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .scoring import harmonic_f1
+
 SPLITS = ("train", "test")
 DISABLED_PIPES = ("ner",)
 BATCH = 128
@@ -74,8 +76,7 @@ class BinaryCounts:
 
     @property
     def f1(self) -> float:
-        p, r = self.p, self.r
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return harmonic_f1(self.p, self.r)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .scoring import harmonic_f1
+
 Span = tuple[int, int]
 _ARTICLE = re.compile(r"article(\d+)\.txt$")
 BASELINE_CLASS = "Loaded_Language"
@@ -93,8 +95,7 @@ class SICounts:
 
     @property
     def f1(self) -> float:
-        p, r = self.p, self.r
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return harmonic_f1(self.p, self.r)
 
     def as_dict(self) -> dict[str, float | int]:
         return {

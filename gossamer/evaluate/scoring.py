@@ -22,6 +22,11 @@ from dataclasses import dataclass
 Span = tuple[int, int]
 
 
+def harmonic_f1(p: float, r: float) -> float:
+    """F1 from precision and recall; 0 when both are 0."""
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
 def overlaps(a: Sequence[int], b: Sequence[int]) -> bool:
     """True when two half-open spans share at least one character."""
     return a[0] < b[1] and b[0] < a[1]
@@ -52,8 +57,7 @@ class SpanCounts:
 
     @property
     def f1(self) -> float:
-        p, r = self.p, self.r
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return harmonic_f1(self.p, self.r)
 
     def as_dict(self) -> dict[str, float | int]:
         return {
