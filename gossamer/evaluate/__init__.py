@@ -8,12 +8,45 @@ stays fast.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+
+def run_eval_command(
+    task: str,
+    corpus: Path | str,
+    run: Callable[[], dict[str, Any]],
+    as_json: bool,
+    render: Callable[[dict[str, Any]], Iterable[Any]],
+) -> None:
+    """Run one evaluation for the CLI: one JSON object or the rendered tables on stdout.
+
+    A missing corpus or an unreadable one is a usage error (exit 2); a failure while scoring
+    exits 1. Each problem is one line on stderr.
+    """
+    err = Console(stderr=True, highlight=False)
+    try:
+        result = run()
+    except FileNotFoundError:
+        err.print(f"gossamer: usage error: no such corpus: {corpus}", markup=False)
+        raise typer.Exit(2) from None
+    except (ValueError, KeyError) as exc:
+        err.print(f"gossamer: usage error: {task}: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    except RuntimeError as exc:
+        err.print(f"gossamer eval {task}: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    out = Console(highlight=False)
+    for table in render(result):
+        out.print(table)
 
 
 def add_eval_commands(app: typer.Typer) -> None:
@@ -37,22 +70,10 @@ def add_eval_commands(app: typer.Typer) -> None:
         """Geoparsing: place recognition P/R/F1 and resolution accuracy@161km, median error, AUC."""
         from .geo import run_geo_eval
 
-        err = Console(stderr=True, highlight=False)
-        try:
-            result = run_geo_eval(path, gold_spans=gold_spans, limit=limit)
-        except FileNotFoundError:
-            err.print(f"gossamer: usage error: no such corpus: {path}", markup=False)
-            raise typer.Exit(2) from None
-        except ValueError as exc:
-            err.print(f"gossamer: usage error: {exc}", markup=False)
-            raise typer.Exit(2) from None
-        except RuntimeError as exc:
-            err.print(f"gossamer eval geo: {exc}", markup=False)
-            raise typer.Exit(1) from None
-        if as_json:
-            typer.echo(json.dumps(result))
-        else:
-            Console(highlight=False).print(geo_table(result))
+        run_eval_command(
+            "geo", path, lambda: run_geo_eval(path, gold_spans=gold_spans, limit=limit), as_json,
+            lambda r: [geo_table(r)],
+        )  # fmt: skip
 
     @eval_app.command("events")
     def events(
@@ -69,24 +90,7 @@ def add_eval_commands(app: typer.Typer) -> None:
         """Event coding: PLOVER category P/R/F1 and actor match, CAMEO quad classes and actor spans, ACLED types."""
         from .events import events_tables, run_events_eval
 
-        err = Console(stderr=True, highlight=False)
-        try:
-            result = run_events_eval(path, format=fmt, limit=limit)
-        except FileNotFoundError:
-            err.print(f"gossamer: usage error: no such corpus: {path}", markup=False)
-            raise typer.Exit(2) from None
-        except ValueError as exc:
-            err.print(f"gossamer: usage error: {exc}", markup=False)
-            raise typer.Exit(2) from None
-        except RuntimeError as exc:
-            err.print(f"gossamer eval events: {exc}", markup=False)
-            raise typer.Exit(1) from None
-        if as_json:
-            typer.echo(json.dumps(result))
-        else:
-            out = Console(highlight=False)
-            for table in events_tables(result):
-                out.print(table)
+        run_eval_command("events", path, lambda: run_events_eval(path, format=fmt, limit=limit), as_json, events_tables)
 
     @eval_app.command("hedging")
     def hedging(
@@ -98,9 +102,12 @@ def add_eval_commands(app: typer.Typer) -> None:
         limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Score only the first N rows of each file.")] = None,
     ) -> None:
         """Hedge detection: P/R/F1 of the uncertain class on sentence-level uncertainty corpora (Wikipedia weasel)."""
-        from .hedging import run_binary_command, run_hedging_eval
+        from .hedging import binary_table, run_hedging_eval
 
-        run_binary_command("hedging", lambda: run_hedging_eval(path, threshold=threshold, limit=limit), as_json)
+        run_eval_command(
+            "hedging", path, lambda: run_hedging_eval(path, threshold=threshold, limit=limit), as_json,
+            lambda r: [binary_table(r)],
+        )  # fmt: skip
 
     @eval_app.command("checkworthy")
     def checkworthy(
@@ -113,9 +120,12 @@ def add_eval_commands(app: typer.Typer) -> None:
     ) -> None:
         """Check-worthiness: P/R/F1 of the check-worthy class on ClaimBuster-style sentence sets."""
         from .checkworthy import run_checkworthy_eval
-        from .hedging import run_binary_command
+        from .hedging import binary_table
 
-        run_binary_command("checkworthy", lambda: run_checkworthy_eval(path, threshold=threshold, limit=limit), as_json)
+        run_eval_command(
+            "checkworthy", path, lambda: run_checkworthy_eval(path, threshold=threshold, limit=limit), as_json,
+            lambda r: [binary_table(r)],
+        )  # fmt: skip
 
     @eval_app.command("propaganda")
     def propaganda(
@@ -124,9 +134,13 @@ def add_eval_commands(app: typer.Typer) -> None:
         limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Score only the first N articles.")] = None,
     ) -> None:
         """Persuasion techniques: SemEval-2020 Task 11 span identification F1 and technique classification F1."""
-        from .propaganda import run_propaganda_command
+        from .propaganda import propaganda_table, results_dir, run_propaganda_eval
 
-        run_propaganda_command(path, as_json=as_json, limit=limit)
+        name = "eval-propaganda.json" if limit is None else f"eval-propaganda-limit{limit}.json"
+        run_eval_command(
+            "propaganda", path, lambda: run_propaganda_eval(path, limit=limit, write=results_dir() / name), as_json,
+            lambda r: [propaganda_table(r)],
+        )  # fmt: skip
 
     @eval_app.command("attribution")
     def attribution(
@@ -135,9 +149,12 @@ def add_eval_commands(app: typer.Typer) -> None:
         limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Score only the first N articles.")] = None,
     ) -> None:
         """Attribution: source, cue and content span P/R/F1 (exact and overlap) against brat gold."""
-        from .attribution import run_attribution_command
+        from .attribution import attribution_table, run_attribution_eval
 
-        run_attribution_command(path, as_json=as_json, limit=limit)
+        run_eval_command(
+            "attribution", path, lambda: run_attribution_eval(path, limit=limit, progress=not as_json), as_json,
+            lambda r: [attribution_table(r)],
+        )  # fmt: skip
 
     app.add_typer(eval_app, name="eval")
 

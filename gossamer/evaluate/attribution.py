@@ -27,7 +27,6 @@ Nothing of the corpus is kept: the result holds counts and scores only.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from bisect import bisect_right
@@ -251,23 +250,3 @@ def attribution_table(result: dict[str, Any]) -> Any:
         cells = [" / ".join(f"{100 * r[m][k]:.1f}" for k in ("p", "r", "f1")) for m in ("exact", "overlap")]
         table.add_row(role, *cells, f"{r['exact']['n_gold']:,}", f"{r['exact']['n_pred']:,}")
     return table
-
-
-def run_attribution_command(path: str | Path, as_json: bool = False, limit: int | None = None) -> None:
-    """The CLI: usage errors exit 2; a table, or one JSON object (keys source, cue, content, ...)."""
-    import typer
-    from rich.console import Console
-
-    err = Console(stderr=True, highlight=False)
-    try:
-        result = run_attribution_eval(path, limit=limit, progress=not as_json)
-    except FileNotFoundError as exc:
-        err.print(f"gossamer: usage error: no such corpus: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    except ValueError as exc:
-        err.print(f"gossamer: usage error: attribution: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    if as_json:
-        typer.echo(json.dumps(result))
-    else:
-        Console(highlight=False).print(attribution_table(result))

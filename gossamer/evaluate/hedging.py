@@ -301,23 +301,3 @@ def binary_table(result: dict[str, Any]) -> Any:
     table.add_row("spaCy pipes disabled", ", ".join(result["disabled_pipes"]) or "none")
     table.add_row("seconds", f"{result['seconds']:.1f}")
     return table
-
-
-def run_binary_command(task: str, run: Callable[[], dict[str, Any]], as_json: bool) -> None:
-    """Run one binary evaluation for the CLI: usage errors exit 2, a table or one JSON line on stdout."""
-    import typer
-    from rich.console import Console
-
-    err = Console(stderr=True, highlight=False)
-    try:
-        result = run()
-    except FileNotFoundError as exc:
-        err.print(f"gossamer: usage error: no such corpus: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    except (ValueError, KeyError) as exc:
-        err.print(f"gossamer: usage error: {task}: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    if as_json:
-        typer.echo(json.dumps(result))
-    else:
-        Console(highlight=False).print(binary_table(result))

@@ -266,27 +266,6 @@ def run_propaganda_eval(path: Path, limit: int | None = None, write: Path | None
     return result
 
 
-def run_propaganda_command(path: Path, as_json: bool = False, limit: int | None = None) -> None:
-    """The ``gossamer eval propaganda`` command: usage errors exit 2; writes bench/results."""
-    import typer
-    from rich.console import Console
-
-    err = Console(stderr=True, highlight=False)
-    name = "eval-propaganda.json" if limit is None else f"eval-propaganda-limit{limit}.json"
-    try:
-        result = run_propaganda_eval(path, limit=limit, write=results_dir() / name)
-    except FileNotFoundError:
-        err.print(f"gossamer: usage error: no such corpus: {path}", markup=False)
-        raise typer.Exit(2) from None
-    except ValueError as exc:
-        err.print(f"gossamer: usage error: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    if as_json:
-        typer.echo(json.dumps(result))
-    else:
-        Console(highlight=False).print(propaganda_table(result))
-
-
 def propaganda_table(result: dict[str, Any]) -> Any:
     """The result of `run_propaganda_eval` as a readable table."""
     from rich.table import Table
