@@ -173,6 +173,56 @@ def test_next_quoted_sentence_of_the_paragraph_continues(ledger):
     assert only(a, "army left").source_type == "author"
 
 
+def test_earlier_sentences_of_the_quotation_share_the_speaker(ledger):
+    a = ledger('John Smith left early. "The depot is empty. The guards went home," the mayor said.\nRain fell.')
+    assert only(a, "depot is empty").source["text"] == "the mayor"
+    assert only(a, "guards went home").source["text"] == "the mayor"
+    assert only(a, "left early").source_type == "author"
+
+
+def test_fronted_report_with_two_subjects(ledger):
+    # a long fronted report that a small parser hangs on "said" as a second subject
+    a = ledger(
+        "A column carrying about 800 armed fighters crossed from Jordan into Syria through the "
+        "Nasib border crossing before dawn on Monday, 3 May, two local officials and a customs officer said."
+    )
+    c = only(a, "crossed from Jordan")
+    assert c.source["text"] == "two local officials and a customs officer"
+    assert c.source_type == "anonymous"
+    assert c.text.startswith("A column carrying about 800") and "said" not in c.text
+
+
+def test_according_to_after_conjoined_verbs_covers_both(ledger):
+    a = ledger(
+        "The convoy of more than 40 trucks, including at least three tankers, left the depot shortly "
+        "after 2 a.m. and entered the town of Tal Afar about two hours later, according to Colonel "
+        "Ana Ruiz, a police commander."
+    )
+    claims = [c for c in a.claims if "left the depot" in c.text or "entered the town" in c.text]
+    assert claims and all(c.source_type == "named_official" for c in claims)
+    assert all("according" not in c.text for c in claims)
+
+
+def test_hyphenated_name_is_a_whole_source(ledger):
+    a = ledger('"The gate was open," al-Jubouri told reporters.')
+    assert only(a, "gate was open").source["text"] == "al-Jubouri"
+
+
+def test_bracketed_notes_and_credit_lines_are_no_claims(ledger):
+    text = (
+        "[Editor's note: this report was updated to correct a date.]\n\n"
+        "The army closed the road on Monday.\n\n(Reporting by Jane Doe; editing by John Roe)"
+    )
+    a = ledger(text)
+    assert [c.text for c in a.claims] == ["The army closed the road on Monday"]
+
+
+def test_cut_clause_leaves_no_dangling_conjunction(ledger):
+    a = ledger("A spokesman said the road had been closed since March 3 and that he had no information about troops.")
+    texts = sorted(c.text for c in a.claims)
+    assert "the road had been closed since March 3" in texts
+
+
 def test_unquoted_sentence_after_a_report_is_the_writers(ledger):
     a = ledger("John Smith said the army crossed the border. The talks failed.")
     assert only(a, "talks failed").source_type == "author"

@@ -738,6 +738,7 @@ class _Finder:
             and f.verb is not None
             and t.pos[root] in ("NOUN", "PROPN")
             and t.head[root] == f.verb
+            and root > f.verb
         ):
             # "sources tracked [the crossing of ... over the past 72 hours]": what follows the
             # object in the verb's clause still describes the reported event (a small parser
@@ -852,6 +853,7 @@ class _Finder:
             if r < 0 or region_of(t.idx[f.cue[0]]) == r:
                 continue  # the content is no quotation (or the cue is inside it): nothing runs on
             region = regions[r]
+            out += self._quote_before_frame(f, k, region, covered)
             s = t.sent[c1 - 1] + 1
             last_para = para(t.idx[c0])
             while s < len(t.sents):
@@ -894,6 +896,33 @@ class _Finder:
                     )
                 last_para = para(t.idx[first])
                 s += 1
+        return out
+
+    def _quote_before_frame(
+        self, f: Attribution, k: int, region: tuple[int, int], covered: set[int]
+    ) -> list[Attribution]:
+        """'"We handle trade. Security is for others," he said': the sentences of the quotation
+        before the one the speech verb hangs on are the same speaker's."""
+        t = self.t
+        out: list[Attribution] = []
+        s = t.sent[f.content_range()[0]] - 1
+        while s >= 0 and s not in covered:
+            lo, hi = t.sents[s]
+            first = next((x for x in range(lo, hi) if t.pos[x] != "SPACE"), lo)
+            if not region[0] <= t.idx[first] < region[1]:
+                break
+            roots = [x for x in range(lo, hi) if t.head[x] == x and t.pos[x] != "SPACE"]
+            content = quoted(t, trim(t, [(lo, hi)], cc=False), inside=True)
+            if roots and content:
+                out.append(
+                    Attribution(
+                        "quote", f.cue, f.verb, f.source, f.source_type, f.entity, roots[0], content, continues=k
+                    )
+                )
+            if t.idx[first] == region[0]:
+                break  # the sentence that opens the quotation
+            s -= 1
+        out.reverse()
         return out
 
     # ------------------------------------------------------------------ source typing
@@ -1047,6 +1076,15 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
         else:
             start = -1  # an unclosed quotation ends with its paragraph
     return out
+
+
+_ASIDE = re.compile(r"^[ \t]*(?:\[[^\[\]\n]*\]|\([^()\n]*\))[ \t]*$", re.MULTILINE)
+
+
+def aside_lines(text: str) -> list[tuple[int, int]]:
+    """Character ranges of lines wholly in brackets or parentheses: an editor's note, a credit
+    line ("(Reporting by ...)"), a sample marker. They speak about the text, not about the world."""
+    return [(m.start(), m.end()) for m in _ASIDE.finditer(text)]
 
 
 def paragraph_index(text: str) -> Any:

@@ -35,7 +35,7 @@ from typing import Any
 from ..claims.checkworthy import checkworthiness
 from ..claims.grade import grade_claim, load_registry, load_rules
 from ..claims.hedging import certainty, find_hedges
-from ..claims.sources import Attribution, Tree, find_attributions, load_data, subtract, tree_of, trim
+from ..claims.sources import Attribution, Tree, aside_lines, find_attributions, load_data, subtract, tree_of, trim
 from ..events.tokens import TokenTable, token_table
 from ..model import Analysis, Claim
 from ..nlp import Parsed
@@ -188,8 +188,11 @@ class _Ledger:
                     split.add(c)
                     stack.append(c)
         cut_heads = split | set(cue_verbs)
+        asides = aside_lines(self.analysis.document.text)
         drafts = []
         for h in sorted(heads):
+            if asides and any(a <= t.idx[h] < b for a, b in asides):
+                continue  # "[Editor's note: ...]", "(Reporting by ...)": about the text, no claim
             k = by_root.get(h)
             if h in cue_verbs and (k is None or frames[cue_verbs[h]].root != h):
                 continue  # "officials said": the reporting clause is no claim, its content is
@@ -200,11 +203,15 @@ class _Ledger:
                 frags = list(frames[k].content)
             else:
                 frags = [tree.span(h)]
+            cut = False
             for other in cut_heads:
                 if other != h and frags and frags[0][0] <= other < frags[-1][1] and self._under(other, h):
                     frags = subtract(frags, tree.span(other))
+                    cut = True
             if k is None:
                 frags = trim(t, frags, cc=True)
+            elif cut:  # "... since March 3 and [that he had no information]": no dangling "and"
+                frags = [(a, _drop_tail(t, a, b)) for a, b in frags if _drop_tail(t, a, b) > a]
             frags = [fr for fr in frags if any(t.pos[x] not in ("PUNCT", "SPACE") for x in range(*fr))]
             if not frags or not any(
                 t.pos[x] in _VERBAL or t.pos[x] in ("NOUN", "PROPN") for fr in frags for x in range(*fr)
@@ -490,6 +497,13 @@ class _ItemIndex:
                         found[rid] = None
             out[kind] = list(found)
         return out
+
+
+def _drop_tail(t: TokenTable, a: int, b: int) -> int:
+    """The end of a fragment less a conjunction, comma or space the cut left at its end."""
+    while b > a and (t.pos[b - 1] in ("CCONJ", "SPACE") or t.lower[b - 1] in (",", ";")):
+        b -= 1
+    return b
 
 
 def _hedge_dicts(hedges: list[Any], frags: list[tuple[int, int]], t: TokenTable) -> list[dict[str, Any]]:
