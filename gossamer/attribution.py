@@ -43,7 +43,7 @@ _SUBJ = frozenset({"nsubj", "csubj"})
 _CONTENT_DEPS = frozenset({"ccomp", "parataxis"})
 _NOUNISH = frozenset({"NOUN", "PROPN", "PRON"})
 _HYPHENS = frozenset({"-", "‐", "–"})
-_PUNCT_EDGE = frozenset({",", "-", "—", "–", ":", ";", '"', "'", "(", ")"})
+_PUNCT_EDGE = frozenset({",", "-", "—", "–", ":", ";", '"', "'", "(", ")", "#", "*"})
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,18 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+@Language.component("gossamer_paragraphs")
+def paragraph_starts(doc: Doc) -> Doc:
+    """A paragraph break starts a sentence. Headings, datelines and captions carry no final
+    full stop, and the parser would otherwise run them into the next paragraph's first
+    sentence ("# Baghdad denies convoy crossed\n\nThe government said ..." as one clause)."""
+    for i in range(1, len(doc)):
+        prev = doc[i - 1]
+        if prev.is_space and "\n\n" in prev.text and not doc[i].is_space:
+            doc[i].is_sent_start = True
+    return doc
+
+
 @functools.lru_cache(maxsize=2)
 def load_model(name: str | None = None) -> Language:
     """The English pipeline: the official en_core_web_sm where installed, else its republished copy.
@@ -46,6 +58,7 @@ def load_model(name: str | None = None) -> Language:
     for candidate in candidates:
         if candidate and importlib.util.find_spec(candidate) is not None:
             nlp = spacy.load(candidate)
+            nlp.add_pipe("gossamer_paragraphs", before="parser")
             nlp.max_length = max(nlp.max_length, CHUNK_CHARS * 2)
             return nlp
     raise RuntimeError(

@@ -405,3 +405,11 @@ def test_attributions_are_cached_per_analysis(make, stages):
     a, parsed = make("Informed sources said the army withdrew.")
     stages[0](a, parsed)
     assert find_attributions(a, parsed) is find_attributions(a, parsed)
+
+
+def test_a_heading_without_a_full_stop_is_its_own_sentence(ledger):
+    a = ledger("# Army denies convoy crossed into Jordan\n\nThe interior ministry denied reports that a convoy crossed the border.")
+    c = only(a, "crossed the border")
+    assert c.source["text"] == "The interior ministry"
+    head = only(a, "crossed into Jordan")
+    assert head.source["text"] == "Army"

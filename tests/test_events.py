@@ -189,6 +189,23 @@ def test_crossing_the_border_needs_armed_movers(run):
     ]
 
 
+def test_motion_verb_misread_as_a_participle_moves_its_noun(run):
+    # the small parser reads "crossed" as a participle on "militants" (an acl); the noun moves
+    a = run(
+        "A convoy carrying about 900 armed militants crossed from Turkey into Syria through the "
+        "Bab al-Hawa border crossing before dawn on Monday."
+    )
+    v = one(a, "MOBILIZE")
+    assert v.trigger == "crossed"
+    assert phrases(a, v.actor_phrases) == ["about 900 armed militants"]
+    assert a.get(v.size).value == 900
+
+
+def test_unarmed_crowd_crossing_into_a_country_is_no_mobilization(run):
+    a = run("A bus carrying about 40 pilgrims crossed from Iraq into Iran at the Mehran crossing.")
+    assert not [v for v in a.events if v.category == "MOBILIZE"]
+
+
 def test_possessive_pronoun_goes_to_the_subject(run):
     a = run("Russia will not withdraw its troops.")
     v = one(a, "RETREAT")

@@ -788,3 +788,82 @@ def test_denied_and_asserted_reports_of_one_event_share_a_cluster_and_contradict
     assert summary["statuses"] == ["asserted", "denied"] and summary["n_origins"] == 2
     (link,) = links.claim_links
     assert link["relation"] == "contradicts" and "same event" in link["why"]
+
+
+# ------------------------------------------------------------------ same act, figures, denials
+
+
+def _crossing(text: str, outlet: str, places: list[tuple], qty: tuple | None = None, claim: str | None = None) -> Doc:
+    """A crossing report: its places, a dated MOBILIZE event, and one claim holding it."""
+    d = Doc(text, published="2026-03-13", outlet=outlet)
+    pids = [d.place(name, lat, lon, country=cc).id for name, lat, lon, cc in places]
+    t = d.time("Thursday", "2026-03-12")
+    v = d.event("crossed", "MOBILIZE", place=pids[0], places=pids, time=t.id)
+    qs = [d.qty(qty[0], qty[1], qty[2], approximate=True, bound="about").id] if qty else []
+    d.claim(claim or text.rstrip("."), places=pids, times=[t.id], quantities=qs, events=[v.id])
+    return d
+
+
+def test_same_act_of_one_event_corroborates_across_wordings_and_country_pairs_merge():
+    a = _crossing(
+        "A convoy carrying about 1,200 armed fighters crossed from Iraq into Syria through the al-Qaim "
+        "border crossing before dawn on Thursday.",
+        "Wire",
+        [("Iraq", None, None, "IQ"), ("Syria", None, None, "SY"), ("al-Qaim", 34.38, 41.05, "IQ")],
+        qty=("about 1,200 armed fighters", 1200, "fighter"),
+    )
+    b = _crossing(
+        "The armed convoy that crossed from Iraq into Syria early on Thursday was organised over weeks.",
+        "Daily",
+        [("Iraq", None, None, "IQ"), ("Syria", None, None, "SY")],
+    )
+    links = link_corpus([a.a, b.a])
+    assert links.event_clusters[(a.id, "v1")] == links.event_clusters[(b.id, "v1")]
+    (link,) = links.claim_links
+    assert link["relation"] == "corroborates"
+    assert link["why"].startswith("same event, same act (cross")
+
+
+def test_one_country_is_not_enough_to_merge_undated_places():
+    a = _crossing("Fighters crossed into Syria on Thursday.", "Wire", [("Syria", None, None, "SY")])
+    b = _crossing("Fighters crossed into Syria on Thursday at dawn.", "Daily", [("Syria", None, None, "SY")])
+    links = link_corpus([a.a, b.a])
+    assert links.event_clusters[(a.id, "v1")] != links.event_clusters[(b.id, "v1")]
+
+
+def test_figures_for_the_same_counted_noun_contradict_at_lower_overlap():
+    text = "A convoy carrying about 1,200 armed fighters crossed into Syria through the border post before dawn."
+    a = Doc(text, outlet="Wire")
+    s = a.entity("Syria", type="STATE", kb_id="SYR")
+    q = a.qty("about 1,200 armed fighters", 1200, "fighter", approximate=True, bound="about")
+    a.claim(text.rstrip("."), entities=[s.id], quantities=[q.id])
+    b = Doc(
+        "Residents said the armed convoy seen heading towards Syria was far smaller, with about 300 "
+        "fighters travelling in some pickup trucks.",
+        outlet="Local",
+    )
+    s2 = b.entity("Syria", type="STATE", kb_id="SYR")
+    q2 = b.qty("about 300 fighters", 300, "fighter", approximate=True, bound="about")
+    b.claim(
+        "the armed convoy seen heading towards Syria was far smaller, with about 300 fighters travelling "
+        "in some pickup trucks",
+        entities=[s2.id],
+        quantities=[q2.id],
+    )
+    links = link_corpus([a.a, b.a])
+    (link,) = links.claim_links
+    assert link["relation"] == "contradicts"
+    assert "about 1,200 armed fighters" in link["why"] and "about 300 fighters" in link["why"]
+
+
+def test_denial_words_do_not_cancel_each_other():
+    a = _claim_doc("Kataib Hezbollah fighters crossed the border at al-Qaim.", "A")
+    text = "The government denied reports that Kataib Hezbollah fighters crossed the border at al-Qaim, calling them fabricated."
+    b = _claim_doc(
+        text,
+        "B",
+        cue="denied",
+        content="reports that Kataib Hezbollah fighters crossed the border at al-Qaim, calling them fabricated",
+    )
+    (link,) = link_corpus([a.a, b.a]).claim_links
+    assert link["relation"] == "contradicts"

@@ -21,7 +21,8 @@ Relations (each pair once; `a`/`b` in doc-id order for the symmetric ones):
 - ``contradicts``: related claims whose figures for the same unit cannot both be true, or whose
   polarities differ ("denied that any convoy crossed" against "a convoy crossed");
 - ``corroborates``: the same proposition (Jaccard >= `same`, or agreeing figures and overlap
-  >= `related`) from another independent origin;
+  >= `related`, or both claims speak of one event cluster through the same act: same category
+  and trigger stem, "crossed" and "had crossed") from another independent origin;
 - ``elaborates``: claim `a` contains claim `b` and adds detail (overlap >= `contains`).
 
 Copies are never counted: two claims of one origin cluster, or two claims attributed to the
@@ -99,6 +100,13 @@ def polarity_cues(words: list[str], lex: Lexicon) -> list[str]:
     return [w for w in words if w in lex.negators or w in lex.denials or w.endswith(("n't", "n’t"))]
 
 
+def polarity_negative(cues: list[str], lex: Lexicon) -> bool:
+    """Negators cancel in pairs ("not untrue" aside, "no one did not"); words of denial do not
+    cancel each other: "denied the reports, calling them fabricated" denies once."""
+    negators = sum(1 for w in cues if w not in lex.denials)
+    return (negators + (1 if any(w in lex.denials for w in cues) else 0)) % 2 == 1
+
+
 def content_stems(words: list[str], lex: Lexicon) -> frozenset[str]:
     return frozenset(
         stem(w)
@@ -131,6 +139,7 @@ class ClaimRec:
     event_ids: tuple[str, ...]
     reliability: str
     reasons: tuple[str, ...]
+    acts: frozenset[str] = frozenset()  # "MOBILIZE:cross": category and trigger stem of its events
     credibility: int | None = None  # the grade the article alone gave, kept when the corpus adds nothing
     # filled in once actors, events and origins are known
     origin: str = ""
@@ -164,6 +173,7 @@ class _DocView:
         self.quantities = {q.id: q for q in analysis.quantities}
         self.entities = {e.id: e for e in analysis.entities}
         self.statuses = {e.id: e.status for e in analysis.events}
+        self.triggers = {e.id: (e.category, e.trigger or "") for e in analysis.events}
 
 
 def _within(mentions: list[list[int]], spans: list[tuple[int, int]]) -> bool:
@@ -190,6 +200,7 @@ class ClaimLinker:
         self.contains = float(config["contains"])
         self.min_shared = int(config["min_shared"])
         self.related_event = float(config["related_same_event"])
+        self.related_figure = float(config["related_same_figure"])
         self.records: list[ClaimRec] = []
 
     # ------------------------------------------------------------------ streaming
@@ -214,7 +225,7 @@ class ClaimLinker:
         cue_text = (claim.cue or {}).get("text") or ""
         if cue_text and cue_text.casefold() not in body.casefold():  # a cue inside the content counts once
             cues += polarity_cues([w.casefold() for w in _WORD.findall(cue_text)], self.lex)
-        negative = len(cues) % 2 == 1
+        negative = polarity_negative(cues, self.lex)
         if not cues and claim.events and all(view.statuses.get(e) in _DENIED_STATUSES for e in claim.events):
             negative, cues = True, ["(event reported as denied)"]
 
@@ -254,6 +265,12 @@ class ClaimLinker:
             span=span,
             dated=dated,
             event_ids=tuple(claim.events),
+            acts=frozenset(
+                f"{cat}:{stem(w.casefold())}"
+                for cat, trig in (view.triggers[e] for e in claim.events if e in view.triggers)
+                for w in _WORD.findall(trig)
+                if w.casefold() not in self.lex.stopwords
+            ),
             reliability=grade.get("reliability") or self.cred["default_reliability"],
             credibility=grade.get("credibility") if isinstance(grade.get("credibility"), int) else None,
             # a corpus reason from an earlier linking run is replaced, not piled up
@@ -353,8 +370,15 @@ class ClaimLinker:
         overlap = s / min(na, nb) if na and nb else 0.0
         jaccard = s / (na + nb - s) if na + nb - s else 0.0
         agree, clash = self._figures(a, b)
-        related = (s >= self.min_shared and overlap >= self.related and bool(a.pred & b.pred)) or (
-            same_event and (overlap >= self.related_event or agree or clash is not None)
+        related = (
+            (s >= self.min_shared and overlap >= self.related and bool(a.pred & b.pred))
+            or (same_event and (overlap >= self.related_event or agree or clash is not None))
+            or (
+                (agree or clash is not None)
+                and s > self.min_shared
+                and len(a.pred & b.pred) >= self.min_shared
+                and overlap >= self.related_figure
+            )
         )
         if not related:
             return None
@@ -378,11 +402,17 @@ class ClaimLinker:
                 f"{neg.doc_id}/{neg.claim_id} negates or denies it ({neg.cue}); {about}",
                 False,
             )
-        if jaccard >= self.same or (agree and overlap >= self.related):
+        same_act = (
+            sorted(a.acts & b.acts) if same_event and s >= self.min_shared and overlap >= self.related else []
+        )
+        if jaccard >= self.same or (agree and overlap >= self.related) or same_act:
             why = f"same proposition ({about})"
+            if same_act and jaccard < self.same:
+                acts = ", ".join(x.split(":", 1)[1] for x in same_act)
+                why = f"same event, same act ({acts}; {about})"
             if agree:
                 why += f"; figures agree ({', '.join(agree)})"
-            return "corroborates", round(max(jaccard, overlap if agree else 0.0), 3), why, False
+            return "corroborates", round(max(jaccard, overlap if agree or same_act else 0.0), 3), why, False
         if overlap >= self.contains and s >= self.min_shared and a.pred & b.pred:
             a_more = na > nb or (
                 na == nb and (a.doc_id, natural(a.claim_id)) < (b.doc_id, natural(b.claim_id))

@@ -180,6 +180,14 @@ def places_agree(a: tuple[PlaceRec, ...], b: tuple[PlaceRec, ...], max_km: float
     return None
 
 
+def border_pair(places: tuple[PlaceRec, ...]) -> tuple[str, ...] | None:
+    """The countries of an event's places when there are exactly two ("crossed from Iraq into
+    Syria"): a movement between two named countries on one date is placed by that pair even
+    where one report names the crossing point and another only the countries."""
+    countries = sorted({p.country for p in places if p.country})
+    return tuple(countries) if len(countries) == 2 else None
+
+
 def digest(parts: list[str], n: int = 12) -> str:
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:n]
 
@@ -215,6 +223,7 @@ class EventLinker:
         self.max_block = int(config["max_block"])
         self.window = int(config["window"])
         self.generic_ok = bool(config["generic_matches_specific"])
+        self.cross_border = bool(config["cross_border_pairs"])
         self.records: list[EventRec] = []
         self.published: dict[str, int | None] = {}
 
@@ -269,6 +278,9 @@ class EventLinker:
         place = places_agree(a.places, b.places, self.max_km)
         if place is False:
             return False
+        if place is None and self.cross_border and a.dated and b.dated:
+            pair = border_pair(a.places)
+            place = True if pair and pair == border_pair(b.places) else None
         if a.keys and b.keys:
             return bool(a.keys & b.keys)
         if not a.keys and not b.keys:
@@ -284,10 +296,13 @@ class EventLinker:
                 weeks = range(week(r.span[0] - self.slack), week(r.span[1] + self.slack) + 1)
                 cells = {grid_cell(p.lat, p.lon, self.max_km) for p in r.places if p.fine}  # type: ignore[arg-type]
                 regions = {(p.country, p.admin1) for p in r.places if p.admin1}
+                pair = border_pair(r.places) if self.cross_border and r.dated else None
                 for w in weeks:
                     keys += [("a", r.category, w, k) for k in r.keys]
                     keys += [("g", r.category, w, c) for c in cells]
                     keys += [("r", r.category, w, reg) for reg in regions]
+                    if pair:
+                        keys.append(("c", r.category, w, pair))
             for k in keys:
                 blocks.setdefault(k, []).append(i)
             own.append(keys)

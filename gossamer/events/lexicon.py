@@ -104,6 +104,7 @@ class Lexicon:
     skip_deps: frozenset[str]
     possessive_patient: frozenset[str]
     object_control: frozenset[str]
+    motion_verbs: frozenset[str]
     modes: dict[str, frozenset[str]]
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # category -> {verb: n, noun: n, adj: n}
 
@@ -338,6 +339,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         skip_deps=frozenset(data["adjective_forms"]["skip_deps"]),
         possessive_patient=frozenset(data["possessive_patient"]["nouns"]),
         object_control=frozenset(data["object_control"]["verbs"]),
+        motion_verbs=frozenset(data["motion_verbs"]["verbs"]),
         modes=modes,
         counts=counts,
     )

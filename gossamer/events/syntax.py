@@ -18,6 +18,8 @@ class Grammar(Protocol):
     object_control: frozenset[str]
     control_preps: frozenset[str]
     addressee_preps: frozenset[str]
+    direction_preps: frozenset[str]
+    motion_verbs: frozenset[str]
 
 
 VERBAL = frozenset({"VERB", "AUX"})
@@ -81,6 +83,8 @@ def subjects(verb: Node, grammar: Grammar, depth: int = 0) -> tuple[list[Node], 
         if own[0].tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
             return [verb.head], "relative clause head"
         return own, "nsubj"
+    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN") and misread_motion(verb, grammar):
+        return [verb.head], "noun before a verb of motion read as a participle"
     if is_passive(verb):
         ag = agents(verb)
         return (ag, "passive agent") if ag else ([], "")
@@ -124,6 +128,17 @@ def subjects(verb: Node, grammar: Grammar, depth: int = 0) -> tuple[list[Node], 
     if dep in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN", "PRON") and verb.tag_ == "VBG":
         return [head], "noun the participle modifies"
     return [], ""
+
+
+def misread_motion(verb: Node, grammar: Grammar) -> bool:
+    """ "fighters crossed from Iraq into Syria" parsed as "fighters (who were) crossed": an
+    -ed verb of motion on a noun, with no object and a path phrase, moves the noun itself."""
+    if verb.tag_ != "VBN" or verb.lemma_ not in grammar.motion_verbs:
+        return False
+    kids = verb.children
+    if any(c.dep_ in ("dobj", "agent", "auxpass", "aux") for c in kids):
+        return False
+    return any(c.dep_ == "prep" and c.lower_ in grammar.direction_preps for c in kids)
 
 
 def objects(verb: Node) -> list[Node]:

@@ -192,7 +192,7 @@ class _Coder:
         s = Slots(anchor=v)
         subj, how = subjects(v, self.lex)
         s.actor_toks = [(t, how) for t in subj]
-        s.object_toks = objects(v)
+        s.object_toks = [] if how.startswith("noun before a verb of motion") else objects(v)
         # a name the tagger read as an auxiliary ("IS seized Mosul"): it is the subject
         misread = [
             c
@@ -852,7 +852,8 @@ class _Coder:
         size = dead = injured = None
         seen: set[str] = set()
         np = d.slots.np or d.token
-        toks = sorted(clause | set(range(np.left_edge.i, np.right_edge.i + 1)))
+        # the actor phrase too: "about 1,200 fighters crossed" may stand outside the verb's clause
+        toks = sorted(clause | set(range(np.left_edge.i, np.right_edge.i + 1)) | actor_toks)
         for i in toks:
             qid = index.quantity[i]
             if qid is None or qid in seen:
