@@ -206,6 +206,12 @@ def test_unarmed_crowd_crossing_into_a_country_is_no_mobilization(run):
     assert not [v for v in a.events if v.category == "MOBILIZE"]
 
 
+def test_conjoined_demonyms_on_a_delegation_are_both_parties(run):
+    a = run("Turkish and Greek delegations held about four hours of talks in Geneva on Monday.")
+    v = one(a, "CONSULT")
+    assert kb(a, v.actors) == {"TUR", "GRC"}
+
+
 def test_possessive_pronoun_goes_to_the_subject(run):
     a = run("Russia will not withdraw its troops.")
     v = one(a, "RETREAT")

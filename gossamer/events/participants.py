@@ -258,7 +258,14 @@ class Resolver:
                     lemma in lex.groups["state"] or low in lex.groups["state"]
                 )
                 if not self._is_state(eid) and c.dep_ != "amod" or self._is_state(eid) and state_people:
-                    return self._carry([self._entity_part(eid, c, "entity")], t, own, f"'{c.text} {t.text}'")
+                    parts = [self._entity_part(eid, c, "entity")]
+                    # "Iraqi and Iranian delegations": each conjoined modifier names a party
+                    for m in conjuncts(c)[1:]:
+                        other = self.index.entity[m.i]
+                        if other is not None and other in self.entities and other != eid:
+                            if self._is_state(other) == self._is_state(eid):
+                                parts.append(self._entity_part(other, m, "entity"))
+                    return self._carry(parts, t, own, f"'{c.text} {t.text}'")
         # a membership preposition the parser hung elsewhere: "proxies within the Framework"
         j = t.i + 1
         doc = self.doc
