@@ -272,6 +272,13 @@ STATEMENTS = [
     ("Iraq will negotiate with Turkey over water.", "negotiates_with", "IRQ", "TUR"),
     ("Iraq held talks with Turkey on Monday.", "negotiates_with", "IRQ", "TUR"),
     ("Talks between Iraq and Turkey resumed.", "negotiates_with", "IRQ", "TUR"),
+    (
+        "Kata'ib Hezbollah and Asa'ib Ahl al-Haq, two factions that sit within the Popular "
+        "Mobilization Forces, denied it.",
+        "member_of",
+        "IRQ-AAH",
+        "IRQ-PMF",
+    ),
 ]
 
 
@@ -297,6 +304,7 @@ def test_explicit_statements(read, relations_stage, text, rtype, source, target)
         "Iraq and Turkey discussed water.",  # no trigger word at all
         "Iraq has rejected talks with Turkey.",  # rejecting talks is no part in them
         "Iranian commander Esmail Qaani visited Kuwait.",  # a commander from Iran, not of Iran
+        "Hezbollah, one of the factions within Lebanon, denied it.",  # a state after "within" is where
     ],
 )
 def test_no_statement_relation(read, relations_stage, text):

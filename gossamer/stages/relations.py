@@ -82,6 +82,7 @@ class Lexicon:
     holder_preps: frozenset[str]
     place_like: frozenset[str]
     light_verbs: frozenset[str]
+    position_verbs: frozenset[str] = frozenset()
 
 
 @functools.cache
@@ -128,6 +129,7 @@ def _lexicon(data: dict[str, Any]) -> Lexicon:
         holder_preps=frozenset(text["holder_preps"]),
         place_like=frozenset(text["place_like"]),
         light_verbs=frozenset(w.lower() for w in text["light_verbs"]),
+        position_verbs=frozenset(w.lower() for w in text["position_verbs"]),
     )
 
 
@@ -510,7 +512,10 @@ class _TextReader:
                 if prep.lower_ in trig.preps and prep.lower_ != "between":
                     for obj in prep.children:
                         if obj.dep_ == "pobj":
-                            out += self._nominal(obj, exclude=set())
+                            found = self._nominal(obj, exclude=set())
+                            if prep.lower_ in self.lex.place_like:  # "factions within Iraq": where
+                                found = [h for h in found if self._type(h[0]) != "STATE"]
+                            out += found
         for c in tok.children:
             if c.dep_ == "poss" and trig.possessive:
                 out += self._possessor(c)
@@ -580,6 +585,10 @@ class _TextReader:
         """Prepositions of a word, plus one right after its phrase that the parser hung higher up
         ("instructions to its proxies within X": "within" is parsed as the verb's)."""
         preps = [c for c in tok.children if c.dep_ in _PREP]
+        # "two factions that sit within X": a verb of position in a relative clause on the word
+        for c in tok.children:
+            if c.dep_ == "relcl" and c.lemma_.lower() in self.lex.position_verbs:
+                preps += [g for g in c.children if g.dep_ in _PREP]
         nxt = tok.right_edge.i + 1
         if tok.pos_ in _NOUN_POS and nxt < len(self.doc):
             after = self.doc[nxt]
