@@ -867,3 +867,32 @@ def test_denial_words_do_not_cancel_each_other():
     )
     (link,) = link_corpus([a.a, b.a]).claim_links
     assert link["relation"] == "contradicts"
+
+
+def test_several_sources_in_one_outlet_are_one_contradicting_origin():
+    a = _claim_doc("Kataib Hezbollah fighters crossed the border at al-Qaim.", "A")
+    b = Doc(
+        "The ministry denied that Kataib Hezbollah fighters crossed the border at al-Qaim. "
+        "A spokesman denied that Kataib Hezbollah fighters crossed the border near al-Qaim.",
+        outlet="B",
+    )
+    ent = b.entity("Kataib Hezbollah", kb_id="KH")
+    pid = b.place("al-Qaim", 34.38, 41.05).id
+    for n, (sub, src) in enumerate(
+        [
+            ("Kataib Hezbollah fighters crossed the border at al-Qaim", "The ministry"),
+            ("Kataib Hezbollah fighters crossed the border near al-Qaim", "A spokesman"),
+        ]
+    ):
+        s, e = b.span("denied", nth=n)
+        source = b.entity(src, "ORGANIZATION" if n == 0 else "PERSON")
+        b.claim(
+            sub,
+            entities=[ent.id],
+            places=[pid],
+            cue={"text": "denied", "mention": [s, e]},
+            source={"text": src, "entity": source.id, "role": "source"},
+        )
+    links = link_corpus([a.a, b.a])
+    assert [l["relation"] for l in links.claim_links if l["doc_a"] != l["doc_b"]].count("contradicts") == 2
+    assert "contradicted by 1 other independent origin" in _grade(links, a)["reasons"][-1]

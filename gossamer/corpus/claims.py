@@ -402,8 +402,12 @@ class ClaimLinker:
                 f"{neg.doc_id}/{neg.claim_id} negates or denies it ({neg.cue}); {about}",
                 False,
             )
+        # an act reported as done on both sides ("crossed", "had crossed"); a forecast or a guess
+        # about the same talks confirms nothing
         same_act = (
-            sorted(a.acts & b.acts) if same_event and s >= self.min_shared and overlap >= self.related else []
+            sorted(a.acts & b.acts)
+            if same_event and a.kind == b.kind == "factual" and s >= self.min_shared and overlap >= self.related
+            else []
         )
         if jaccard >= self.same or (agree and overlap >= self.related) or same_act:
             why = f"same proposition ({about})"
@@ -507,7 +511,7 @@ class ClaimLinker:
         return links, dict(sorted(grades.items(), key=lambda kv: (kv[0][0], natural(kv[0][1]))))
 
     def _grade(self, r: ClaimRec, t: _Tally) -> dict[str, Any]:
-        ncor, ncon = len(t.corroborated), len(t.contradicted)
+        ncor, ncon = _count(t.corroborated), _count(t.contradicted)
         weak = t.repeats + t.elaborated_by
         grade = 6
         for rule in self.cred["rules"]:
@@ -529,9 +533,27 @@ class ClaimLinker:
         }
 
 
-def _unit(r: ClaimRec) -> tuple[str, str]:
-    """What counts as one independent origin: the named source if any, else the origin cluster."""
-    return ("source", r.src) if r.src else ("origin", r.origin)
+def _unit(r: ClaimRec) -> tuple[str, str | None]:
+    """The origin cluster of a claim and its named source (if any)."""
+    return (r.origin, r.src)
+
+
+def _count(units: set[tuple[str, str | None]]) -> int:
+    """Independent origins among (origin, named source) pairs: several sources quoted by one
+    outlet are one origin, and outlets quoting one named source are one origin too."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for origin, src in units:
+        find("o:" + origin)
+        if src:
+            parent[find("o:" + origin)] = find("s:" + src)
+    return len({find("o:" + origin) for origin, _ in units})
 
 
 def _detail(why: str, mine_first: bool) -> str:
@@ -547,7 +569,7 @@ def _origins(n: int) -> str:
 
 
 def _reason(r: ClaimRec, t: _Tally, grade: int) -> str:
-    ncor, ncon = len(t.corroborated), len(t.contradicted)
+    ncor, ncon = _count(t.corroborated), _count(t.contradicted)
     if not r.comparable:
         return f"corpus: {_article(r.kind)} {r.kind} claim, which other reports cannot confirm or contradict: {grade}"
     if ncor and ncon:
