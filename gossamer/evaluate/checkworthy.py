@@ -24,11 +24,11 @@ from typing import Any
 from .hedging import (
     SPLITS,
     BinaryCounts,
-    choose_threshold,
     corpus_files,
     parse_sentences,
     predict,
     score_splits,
+    tuned_threshold,
     write_result,
 )
 
@@ -88,15 +88,7 @@ def run_checkworthy_eval(
         "checkworthy", data, needed, lambda texts, tick: sentence_scores(nlp, texts, tick=tick), progress
     )
     result: dict[str, Any] = {"task": "checkworthy", "corpus": Path(path).name}
-    tuned_on = "fixed"
-    if threshold is None:
-        if "train" in scores:
-            gold_train = [g for _, g in data["train"]]
-            threshold, train_counts = choose_threshold(scores["train"], gold_train, positive_below=False)
-            result["train"] = train_counts.as_dict()
-            tuned_on = "train"
-        else:
-            threshold, tuned_on = 0.5, "default"
+    threshold, tuned_on = tuned_threshold(scores, data, threshold, False, (0.5, "default"), result)
     gold = [g for _, g in data["test"]]
     counts = BinaryCounts.of(gold, predict(scores["test"], threshold, positive_below=False))
     result.update(counts.as_dict())

@@ -111,6 +111,26 @@ def choose_threshold(
     return best
 
 
+def tuned_threshold(
+    scores: dict[str, list[float]],
+    data: dict[str, list[tuple[str, int]]],
+    threshold: float | None,
+    positive_below: bool,
+    default: tuple[float, str],
+    result: dict[str, Any],
+) -> tuple[float, str]:
+    """(threshold, where it came from): the given one, else the best cut on the train split
+    (its counts go to `result["train"]`), else `default` when there is no train split."""
+    if threshold is not None:
+        return threshold, "fixed"
+    if "train" not in scores:
+        return default
+    gold_train = [g for _, g in data["train"]]
+    threshold, train_counts = choose_threshold(scores["train"], gold_train, positive_below=positive_below)
+    result["train"] = train_counts.as_dict()
+    return threshold, "train"
+
+
 def predict(scores: Sequence[float], threshold: float, positive_below: bool) -> list[bool]:
     return [(s < threshold) if positive_below else (s >= threshold) for s in scores]
 
@@ -250,15 +270,7 @@ def run_hedging_eval(
         "hedging", data, needed, lambda texts, tick: sentence_certainties(nlp, texts, tick=tick), progress
     )
     result: dict[str, Any] = {"task": "hedging", "corpus": Path(path).name}
-    tuned_on = "fixed"
-    if threshold is None:
-        if "train" in scores:
-            gold_train = [g for _, g in data["train"]]
-            threshold, train_counts = choose_threshold(scores["train"], gold_train, positive_below=True)
-            result["train"] = train_counts.as_dict()
-            tuned_on = "train"
-        else:
-            threshold, tuned_on = 1.0, "default (any hedge)"
+    threshold, tuned_on = tuned_threshold(scores, data, threshold, True, (1.0, "default (any hedge)"), result)
     gold = [g for _, g in data["test"]]
     counts = BinaryCounts.of(gold, predict(scores["test"], threshold, positive_below=True))
     any_hedge = BinaryCounts.of(gold, predict(scores["test"], 1.0, positive_below=True))
