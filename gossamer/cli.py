@@ -16,6 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
 from .model import Analysis, Document
@@ -276,6 +277,15 @@ def corroborate(db: DbOption = Path("gossamer.db")) -> None:
         _link(store, force=True)
 
 
+def _side(link: dict, side: str) -> str:
+    """One side of a claim link for the terminal: outlet (and syndicated copies), then the text."""
+    outlet = link[f"outlet_{side}"] or ""
+    copies = link.get(f"copies_{side}") or []
+    if copies:
+        outlet += f" (+ {', '.join(copies)})"
+    return f"[bold]{escape(outlet)}[/]\n{escape(_clip(link[f'text_{side}']))}"
+
+
 def _clip(text: str | None, limit: int = 140) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -313,12 +323,10 @@ def links(
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
     table = Table(title=f"Claim links ({len(rows)})", show_lines=True)
-    for col in ("relation", "claim", "outlet", "linked claim", "outlet ", "why"):
+    for col in ("relation", "claim", "linked claim", "why"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(
-            r["relation"], _clip(r["text_a"]), r["outlet_a"] or "", _clip(r["text_b"]), r["outlet_b"] or "", _clip(r["why"])
-        )  # fmt: skip
+        table.add_row(r["relation"], _side(r, "a"), _side(r, "b"), escape(_clip(r["reason"])))
     Console().print(table)
 
 
