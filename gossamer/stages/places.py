@@ -43,7 +43,7 @@ from spacy.tokens import Doc
 from ..gazetteer import ADMIN1, CITY, COUNTRY, FEATURE, Gazetteer, distance_km, load_gazetteer
 from ..gazetteer.build import abbrev_key
 from ..gazetteer.sources import lexicon
-from ..model import Analysis, Place
+from ..model import Analysis, Place, literal_places
 from ..nlp import Parsed
 from ..phrases import Match, key
 
@@ -93,6 +93,7 @@ ROUNDS = 2  # context rounds before the final scoring
 DATELINE_WEIGHT = 3.0  # a dateline's reading counts this many times in the context
 FOCUS_RANK = {"exact": 1.0, "town": 1.0, "admin1": 0.8, "region": 0.5, "country": 0.3}  # see _focus
 CONTEXT_KEY = "places.mentions"  # parsed.cache slot: the stage's mentions, for resolve_spans
+MAX_DEMONYM_TOKENS = 4  # "South-east Asian" is four tokens
 
 BIG_TOWN = 100_000  # a town this large is a place without NER's or a cue's word for it
 PERSON_TOWN = 20_000  # a name spaCy calls a person needs a town this large (and "in", "near"...)
@@ -304,6 +305,48 @@ class PlaceStage:
             self._unresolved(analysis, doc, ents, blocked, mentions)
         if analysis.places:
             _drop_place_readings_of_unknown_actors(analysis)
+        self._demonym_references(analysis, doc, ents, ent_of)
+
+    def _demonym_references(self, analysis: Analysis, doc: Doc, ents: list[Any], ent_of: list[int]) -> None:
+        """Demonyms ("Iraqi forces", "the Russians", "Latin American") as place items of role
+        "demonym", one per place pointed at, added after the literal places.
+
+        They are kept apart from places (a demonym names people, a state acting, a language; the
+        entities stage reads "Iraqi forces" as Iraq's military), yet they do point at a place, which
+        a reader may want to map. Not a demonym reference: a word of a person's name ("Bill
+        English") or of a literal place's name ("Indian Ocean")."""
+        taken = [(s, e) for p in analysis.places for s, e in p.mentions]
+        by_row: dict[int, Place] = {}
+        i, n = 0, len(doc)
+        while i < n:
+            found = self._demonym_at(doc, i)
+            if found is None:
+                i += 1
+                continue
+            end, row = found
+            s, e = doc[i].idx, doc[end - 1].idx + len(doc[end - 1].text)
+            person = any(ent_of[t] >= 0 and ents[ent_of[t]].label_ == "PERSON" for t in range(i, end))
+            if not person and not any(ts < e and s < te for ts, te in taken):
+                place = by_row.get(row)
+                if place is None:
+                    attrs = self._place_attrs(row, _Reading([], [row], [0.0]))
+                    by_row[row] = analysis.new(Place, s, e, role="demonym", **attrs)
+                else:
+                    place.add_mention(s, e)
+            i = end
+
+    def _demonym_at(self, doc: Doc, i: int) -> tuple[int, int] | None:
+        """(end token, gazetteer row) of the longest demonym starting at token i, else None."""
+        if not doc[i].text[:1].isupper():
+            return None
+        for width in range(min(MAX_DEMONYM_TOKENS, len(doc) - i), 0, -1):
+            last = doc[i + width - 1]
+            if not last.is_alpha:
+                continue
+            row = self.gaz.demonyms.get(key(doc[i : i + width].text))
+            if row is not None:
+                return i + width, row
+        return None
 
     def _unresolved(
         self, analysis: Analysis, doc: Doc, ents: list[Any], blocked: list[bool], mentions: list[_Mention]
@@ -886,7 +929,7 @@ class PlaceStage:
             rows = self._given_rows(text[s:e])
             partial = False
             if not rows:
-                place = _overlapping(analysis.places, s, e)
+                place = _overlapping(literal_places(analysis.places), s, e)
                 if place is not None or span is None:
                     given.append(place)
                     continue
@@ -908,8 +951,9 @@ class PlaceStage:
         ctx = self._context(readings, countries)
         reading_of = {id(mt): rd for rd in readings for mt in rd.mentions}
         filed = {(mt.start, mt.end) for mt in mentions if mt.dateline}
-        focus = next((p for p in analysis.places if any((s, e) in filed for s, e in p.mentions)), None)
-        focus = focus or _focus(analysis.places)
+        located = literal_places(analysis.places)
+        focus = next((p for p in located if any((s, e) in filed for s, e in p.mentions)), None)
+        focus = focus or _focus(literal_places(analysis.places))
         out: list[Place | None] = []
         for n, ((s, e), g) in enumerate(zip(spans, given)):
             if isinstance(g, _Mention):
@@ -1128,7 +1172,7 @@ def _drop_place_readings_of_unknown_actors(analysis: Analysis) -> None:
     gazetteer has resolved every one of its mentions as a place, the actor reading goes.
     People and KB actors are never removed.
     """
-    place_spans = {(s, e) for p in analysis.places for s, e in p.mentions}
+    place_spans = {(s, e) for p in literal_places(analysis.places) for s, e in p.mentions}
     analysis.entities[:] = [
         ent
         for ent in analysis.entities
