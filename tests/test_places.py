@@ -491,3 +491,15 @@ def test_consumers_of_places_see_only_literal_places(make):
     rows = item_rows(analysis)
     assert not {r[1] for r in rows["places"]} & demonym_ids
     assert not {r[1] for r in rows["name_keys"]} & demonym_ids
+
+
+def test_union_of_states_named_as_an_actor_is_also_a_place(places):
+    """A KB actor named like a curated region (the EU) is a place as a state is; other actors'
+    names stay out ("Hezbollah" is no territory)."""
+    analysis, literal = places(
+        "EU ministers met in Brussels as Hezbollah fighters crossed the border.",
+        entities=[("EU", "IGO", "kb", None), ("Hezbollah", "ARMED_GROUP", "kb", "LB")],
+    )
+    eu = by_name(literal, analysis, "EU")
+    assert eu is not None and eu.name == "European Union" and eu.precision == "region"
+    assert by_name(analysis.places, analysis, "Hezbollah") is None

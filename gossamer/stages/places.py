@@ -398,11 +398,24 @@ class PlaceStage:
             elif ent.type in NON_GEO_TYPES and ent.how in ("kb", "descriptor"):
                 # `how` tells how the first mention was found: a KB actor is one throughout
                 for s, e in ent.mentions:
+                    if self._territory(analysis.document.text[s:e]):
+                        actor_spans.add((s, e))  # "the EU": a union of states is also their territory
+                        continue
                     span = doc.char_span(s, e, alignment_mode="expand")
                     if span is not None:
                         for t in range(span.start, span.end):
                             blocked[t] = True
         return blocked, actor_spans, countries
+
+    def _territory(self, surface: str) -> bool:
+        """The whole name is a country's or a curated region's ("EU", "European Union"): an actor
+        so named (an intergovernmental union) is also a place, as a state is."""
+        gaz = self.gaz
+        return any(
+            gaz.kind[r] == COUNTRY
+            or (gaz.kind[r] == FEATURE and gaz.precision(r) == "region" and gaz.feature_code(r) != "ADM2")
+            for r in gaz.lookup(surface)
+        )
 
     def _recognise(
         self,
