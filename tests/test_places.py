@@ -503,3 +503,18 @@ def test_union_of_states_named_as_an_actor_is_also_a_place(places):
     eu = by_name(literal, analysis, "EU")
     assert eu is not None and eu.name == "European Union" and eu.precision == "region"
     assert by_name(analysis.places, analysis, "Hezbollah") is None
+
+
+@pytest.mark.parametrize(
+    "text, surname, place",
+    [
+        ("Mayor Tom Cambridge visited the school. Cambridge told reporters the plan was sound.", "Cambridge", None),
+        ("Actress Paris Hilton arrived late. Hilton later flew to Paris.", "Hilton", "Paris"),
+    ],
+)
+def test_surname_of_a_person_named_in_full_is_not_a_town(places, text, surname, place):
+    analysis, literal = places(text)
+    at = text.rindex(surname)
+    assert not any(s == at for p in literal for s, _ in p.mentions)
+    if place is not None:  # "flew to Paris": a place label and a preposition keep it a place
+        assert by_name(literal, analysis, place) is not None

@@ -12,7 +12,18 @@ Dublin City Council", "Ohio State University"); nor is anything inside a KB acto
 geographic (Hezbollah), a demonym ("Iraqi"), a run of words whose letters only spell a name ("I
 can"), or a name followed by a street word ("Memphis Street"). State abbreviations after a comma
 ("Topeka, Kan.") are places of their own. spaCy LOC/FAC spans that no gazetteer name matches
-("Lake Lanier", "Interstate 75") are kept as places without coordinates (precision None).
+("Lake Lanier", "Interstate 75") are kept as places without coordinates (precision None). A
+one-word name that is the surname of a person the document names in full ("Tom Cambridge ...
+Cambridge said") is that person, unless a cue, a qualifier, a dateline or spaCy's place label
+with a preposition says place. A KB actor named like a country or curated region (the EU) is a
+place as a state is.
+
+Demonym references. After the literal places, demonyms ("Iraqi forces", "the Russians", "South
+Korean", "Latin American"; data/lexicons/demonyms.tsv and the gazetteer's region demonyms) are
+added as place items with ``role="demonym"``, one per place pointed at, with that place's point
+and GeoNames id. They are kept apart: events, claims, checkworthiness and the corpus tables read
+literal places only (`gossamer.model.literal_places`), and they never count as context for the
+literal places' resolution.
 
 Resolution. Each name's candidate rows are scored: a prior (log population for towns; fixed
 weights for countries, continents, regions, admin1s, counties and features; capitals and admin
@@ -213,6 +224,7 @@ class _Mention:
     partial: bool = False  # a given span read through a part of it ("Colorado State University")
     dateline: bool = False  # "BYESVILLE --": where the story was filed
     person: bool = False  # spaCy read the span as a person's name
+    ner_place: bool = False  # spaCy read the span as a place (GPE/LOC/FAC)
     abbrev: _Mention | None = None  # a following ", Ky." read as a place of its own
 
 
@@ -292,6 +304,8 @@ class PlaceStage:
             for mt in found
             if not mt.weak or (sure.get(mt.key, 0) > (as_person[mt.key] if mt.person else 0))
         ]
+        surnames = _surnames(ents)
+        mentions = [mt for mt in mentions if not (mt.key in surnames and _person_like(mt))]
         abbrevs = {(mt.abbrev.start, mt.abbrev.end): mt.abbrev for mt in mentions if mt.abbrev is not None}
         abbrevs = {k: ab for k, ab in abbrevs.items() if not any(blocked[ab.tok_start : ab.tok_end])}
         if abbrevs:
@@ -467,6 +481,7 @@ class PlaceStage:
             label = None  # part of a longer name: no evidence either way from the label
 
         mention = _Mention(m.start, m.end, m.tok_start, m.tok_end, name_key, rows)
+        mention.ner_place = label in PLACE_LABELS
         mention.cue = self._cue(doc, m, starts, ends)
         before = m.tok_start - 1
         while before >= 0 and (doc[before].lower_ in cues.directions or doc[before].lower_ == "the"):
@@ -1138,6 +1153,23 @@ def _focus(places: list[Place]) -> Place | None:
         )
 
     return max((p for p in located if p.country == main), key=weight)
+
+
+def _surnames(ents: list[Any]) -> frozenset[str]:
+    """Keys of the last words of the document's full personal names ("Mohamed Salah" -> salah):
+    news names a person in full once, then by surname alone."""
+    return frozenset(
+        key(ent[-1].text) for ent in ents if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].is_alpha
+    )
+
+
+def _person_like(mt: _Mention) -> bool:
+    """A one-word name nothing but a preposition calls a place: a surname of a person the document
+    names in full is that person ("said Salah"), not a town. A cue, a qualifier, a dateline, or
+    spaCy's place label with a preposition ("in Nelson") keep it a place."""
+    if mt.tok_end - mt.tok_start > 1 or mt.cue is not None or mt.qualifiers or mt.dateline:
+        return False
+    return not (mt.ner_place and mt.located)
 
 
 def _far_from(place: Place, focus: Place | None) -> bool:
