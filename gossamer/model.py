@@ -35,6 +35,11 @@ EntityType = Literal[
     "GROUP",  # a nationality, religious or political group (spaCy NORP) not in the KB
 ]
 PlacePrecision = Literal["exact", "town", "admin1", "country", "region"]
+# How the text refers to a place: "literal" names it ("Iraq", "Basra"); "demonym" is an adjective
+# or a people noun that points at it ("Iraqi forces", "the Russians"). Demonym references are kept
+# apart: consumers that want where things are (events, claims, maps, the corpus) read only literal
+# places (see `literal_places`).
+PlaceRole = Literal["literal", "demonym"]
 TimePrecision = Literal["hour", "day", "week", "month", "quarter", "year", "decade"]
 Bound = Literal["exact", "at_least", "at_most", "about", "range"]
 
@@ -104,6 +109,18 @@ class Place(Item):
     candidates: int = 0
     score: float | None = None
     alternatives: list[dict[str, Any]] = field(default_factory=list)  # runner-up readings
+    role: str = "literal"  # a PlaceRole: "literal", or "demonym" for "Iraqi", "the Russians"
+
+    @property
+    def literal(self) -> bool:
+        """The text names the place itself (not a demonym pointing at it)."""
+        return self.role == "literal"
+
+
+def literal_places(places: list[Place]) -> list[Place]:
+    """The places the text names, without demonym references: what events, claims, maps and the
+    corpus locate things by."""
+    return [p for p in places if p.role == "literal"]
 
 
 @dataclass

@@ -303,6 +303,26 @@ def _place(analysis: Analysis, text: str, name: str, coords: tuple[float, float]
     return analysis.new(Place, s, e, name=name, lat=lat, lon=lon)
 
 
+def test_demonym_references_are_scored_with_a_literal_only_breakdown():
+    """One rule for every corpus: demonym references count as predicted toponyms; the literal-only
+    figures are reported beside them."""
+    from gossamer.model import Document
+
+    text = "French officials flew to Lyon."
+    gold = GoldDoc("d", text, [GoldToponym(*_at(text, "French"), "French", type="Demonym"),
+                               GoldToponym(*_at(text, "Lyon"), "Lyon", *COORDS["Lyon"])])
+    analysis = Analysis(document=Document(text=text))
+    _place(analysis, text, "Lyon", COORDS["Lyon"])
+    s, e = _at(text, "French")
+    analysis.new(Place, s, e, name="France", lat=46.0, lon=2.0, role="demonym")
+    score = GeoScore()
+    score.score_doc(gold, analysis.places)
+    rec = score.as_dict()["recognition"]
+    assert rec["p"] == 1.0 and rec["r"] == 1.0
+    assert rec["literal"]["p"] == 1.0 and rec["literal"]["r"] == 0.5
+    assert score.as_dict()["resolution"]["n_scored"] == 1  # the demonym has no gold point here
+
+
 def test_geo_score_end_to_end_and_gold_spans():
     gold = GoldDoc(
         "a",

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gossamer.gazetteer import distance_km
-from gossamer.model import Entity, Place
+from gossamer.model import Entity, Place, literal_places
 from gossamer.phrases import key
 from gossamer.stages.places import PlaceStage
 
@@ -35,7 +35,7 @@ def places(make, stage):
                 Entity, start, start + len(surface), name=surface, type=etype, how=how, country=country
             )
         stage(analysis, parsed)
-        return analysis, analysis.places
+        return analysis, literal_places(analysis.places)  # demonym references: tested on their own
 
     return run
 
@@ -87,7 +87,7 @@ def test_example_after_entity_stage(make, stage, example_text):
     analysis, parsed = make(example_text)
     entities.EntityStage()(analysis, parsed)
     stage(analysis, parsed)
-    _check_example(analysis, analysis.places)
+    _check_example(analysis, literal_places(analysis.places))
     # "Tehran's strategy": a capital standing for its government is still a place mention
     tehran = by_name(analysis.places, analysis, "Tehran")
     assert any(
@@ -426,3 +426,95 @@ def test_ner_place_outside_the_gazetteer_has_no_point(places):
     if lake is None:
         pytest.skip("this spaCy model does not label Lake Lanier as a place")
     assert (lake.lat, lake.lon, lake.precision, lake.candidates) == (None, None, None, 0)
+
+
+# ------------------------------------------------------------------ demonym references
+
+
+def _demonyms(analysis) -> dict[str, Place]:
+    return {p.name: p for p in analysis.places if p.role == "demonym"}
+
+
+def test_demonyms_are_place_references_kept_apart(places):
+    analysis, literal = places(
+        "Iraqi soldiers shelled positions held by Russian troops near Basra, and the Russians denied it."
+    )
+    assert [p.name for p in literal] == ["Basrah"]  # what the text names as a place
+    refs = _demonyms(analysis)
+    assert set(refs) == {"Iraq", "Russia"}
+    iraq, russia = refs["Iraq"], refs["Russia"]
+    assert mention_texts(analysis, iraq) == ["Iraqi"]
+    assert mention_texts(analysis, russia) == ["Russian", "Russians"]
+    assert (iraq.country, iraq.precision, iraq.geonames_id) == ("IQ", "country", 99237)
+    assert iraq.lat is not None and not iraq.literal and literal[0].literal
+    # the literal places come first: adding demonym references does not renumber them
+    assert analysis.places[0].name == "Basrah" and analysis.places[0].id == "p1"
+
+
+def test_demonym_of_several_words_and_of_a_region(places):
+    analysis, _ = places("A South Korean envoy met Latin American ministers in Geneva.")
+    refs = _demonyms(analysis)
+    assert mention_texts(analysis, refs["South Korea"]) == ["South Korean"]
+    assert mention_texts(analysis, refs["Latin America"]) == ["Latin American"]
+
+
+def test_demonym_inside_a_place_name_or_a_persons_name_is_not_one(make, stage, places):
+    analysis, literal = places("Ships crossed the Indian Ocean towards Mombasa.")
+    assert "India" not in _demonyms(analysis)
+    assert any(p.name == "Indian Ocean" for p in literal)
+    text = "Kenyan officials met Bill English in Nairobi on Monday."
+    analysis, parsed = make(text)
+    start = text.index("Bill English")
+    analysis.new(Entity, start, start + 12, name="Bill English", type="PERSON", how="ner")
+    parsed_people = [e for e in parsed.doc.ents if e.label_ == "PERSON"]
+    stage(analysis, parsed)
+    refs = _demonyms(analysis)
+    assert "Kenya" in refs
+    if any(e.text == "Bill English" for e in parsed_people):
+        assert "United Kingdom" not in refs
+
+
+def test_consumers_of_places_see_only_literal_places(make):
+    """Events, claims and the corpus tables locate things by literal places only."""
+    from gossamer.corpus.store import item_rows
+    from gossamer.pipeline import default_pipeline
+
+    analysis = default_pipeline().analyze(
+        "Iraqi forces shelled Mosul on Monday, killing 12 people, Turkish officials said."
+    )
+    demonym_ids = {p.id for p in analysis.places if p.role == "demonym"}
+    assert demonym_ids  # "Iraqi", "Turkish"
+    for ev in analysis.events:
+        assert ev.place not in demonym_ids and not set(ev.places) & demonym_ids
+    for claim in analysis.claims:
+        assert not set(claim.places) & demonym_ids
+    rows = item_rows(analysis)
+    assert not {r[1] for r in rows["places"]} & demonym_ids
+    assert not {r[1] for r in rows["name_keys"]} & demonym_ids
+
+
+def test_union_of_states_named_as_an_actor_is_also_a_place(places):
+    """A KB actor named like a curated region (the EU) is a place as a state is; other actors'
+    names stay out ("Hezbollah" is no territory)."""
+    analysis, literal = places(
+        "EU ministers met in Brussels as Hezbollah fighters crossed the border.",
+        entities=[("EU", "IGO", "kb", None), ("Hezbollah", "ARMED_GROUP", "kb", "LB")],
+    )
+    eu = by_name(literal, analysis, "EU")
+    assert eu is not None and eu.name == "European Union" and eu.precision == "region"
+    assert by_name(analysis.places, analysis, "Hezbollah") is None
+
+
+@pytest.mark.parametrize(
+    "text, surname, place",
+    [
+        ("Mayor Tom Cambridge visited the school. Cambridge told reporters the plan was sound.", "Cambridge", None),
+        ("Actress Paris Hilton arrived late. Hilton later flew to Paris.", "Hilton", "Paris"),
+    ],
+)
+def test_surname_of_a_person_named_in_full_is_not_a_town(places, text, surname, place):
+    analysis, literal = places(text)
+    at = text.rindex(surname)
+    assert not any(s == at for p in literal for s, _ in p.mentions)
+    if place is not None:  # "flew to Paris": a place label and a preposition keep it a place
+        assert by_name(literal, analysis, place) is not None

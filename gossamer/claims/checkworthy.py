@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc, Span, Token
 
-from ..model import Analysis
+from ..model import Analysis, literal_places
 from ..nlp import Parsed
 from ..phrases import PhraseIndex
 from .hedging import first_keys, scan_phrases
@@ -298,7 +298,7 @@ def _item_features(analysis: Analysis, start: int, end: int, lex: CheckLexicon) 
     out: set[str] = set()
     if any(inside(e) for e in analysis.entities):
         out.add("named_actor")
-    if any(inside(p) for p in analysis.places):
+    if any(inside(p) for p in literal_places(analysis.places)):
         out.add("place")
     for t in analysis.times:
         if inside(t) and t.text.lower() not in lex.vague_times:

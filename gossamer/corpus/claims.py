@@ -215,7 +215,7 @@ class ClaimLinker:
         spans = [(m[0], m[1]) for m in claim.mentions] or ([tuple(claim.sentence)] if claim.sentence else [])
         # the claims stage links what a claim is about; where it did not, take what lies inside it
         ents = claim.entities or [e.id for e in a.entities if _within(e.mentions, spans)]
-        pids = claim.places or [p.id for p in a.places if _within(p.mentions, spans)]
+        pids = claim.places or [p.id for p in a.places if p.literal and _within(p.mentions, spans)]
         tids = claim.times or [t.id for t in a.times if _within(t.mentions, spans)]
         qids = claim.quantities or [q.id for q in a.quantities if _within(q.mentions, spans)]
         body = claim.text or " ".join(view.text[s:e] for s, e in spans)

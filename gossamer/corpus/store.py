@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Self
 
-from ..model import Analysis, Claim, Event, Relation
+from ..model import Analysis, Claim, Event, Relation, literal_places
 from ..phrases import key
 
 DEFAULT_DB = "gossamer.db"
@@ -285,6 +285,7 @@ def item_rows(analysis: Analysis) -> dict[str, list[tuple[Any, ...]]]:
     text = analysis.document.text
     times = {t.id: t for t in analysis.times}
     places = {p.id: p for p in analysis.places}
+    located = literal_places(analysis.places)  # demonym references stay in the analysis JSON only
     refs: set[tuple[str, str, str, str]] = set()
 
     def ref(item_id: str, role: str, ids: Iterable[str | None]) -> None:
@@ -294,7 +295,7 @@ def item_rows(analysis: Analysis) -> dict[str, list[tuple[Any, ...]]]:
 
     rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in ITEM_TABLES}
     keys: set[tuple[str, str, str, str]] = set()
-    for kind, items in (("entity", analysis.entities), ("place", analysis.places)):
+    for kind, items in (("entity", analysis.entities), ("place", located)):
         for item in items:
             for name in (item.name, *(text[s:e] for s, e in item.mentions)):
                 folded = key(name)
@@ -305,7 +306,7 @@ def item_rows(analysis: Analysis) -> dict[str, list[tuple[Any, ...]]]:
         rows["entities"].append(
             (doc_id, e.id, e.name, e.type, e.kb_id, e.country, e.sector, e.how, len(e.mentions))
         )
-    for p in analysis.places:
+    for p in located:
         rows["places"].append(
             (doc_id, p.id, p.name, p.lat, p.lon, p.country, p.admin1, p.feature, p.precision,
              p.geonames_id, len(p.mentions))

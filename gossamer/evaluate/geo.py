@@ -25,7 +25,12 @@ whitespace collapsed; what still does not match is dropped and counted.
 Scores:
 
 * Recognition: P/R/F1 of predicted place mentions against gold toponym spans, exact and
-  overlapping (see `gossamer.evaluate.scoring`).
+  overlapping (see `gossamer.evaluate.scoring`). One rule for every corpus: the predictions are
+  all of the stage's place items, literal places *and* demonym references (``role`` "demonym":
+  "Iraqi", "the Russians"), since a demonym is a reference to a place and the annotation schemes
+  differ in whether they count it (GeoWebNews does, as an associative toponym; LGL mostly does;
+  GeoVirus does not, so there demonym references are false positives). ``recognition.literal``
+  gives the same figures for literal places alone, so both readings are on record.
 * Resolution, over gold toponyms with coordinates only. An error is the great-circle distance
   in km between gold and predicted coordinates; a toponym scored but left without coordinates
   gets the maximum error, 20039 km (as in Gritta et al.). *gold_spans* mode scores every gold
@@ -409,6 +414,7 @@ class GeoScore:
 
     exact: SpanCounts = field(default_factory=SpanCounts)
     overlap: SpanCounts = field(default_factory=SpanCounts)
+    literal: SpanCounts = field(default_factory=SpanCounts)  # exact, literal places only
     errors_km: list[float] = field(default_factory=list)
     n_resolved: int = 0
     n_docs: int = 0
@@ -433,6 +439,8 @@ class GeoScore:
                     mentions.append(span)
                     owner.append(place)
         self.exact += exact_counts(gold_spans, mentions)
+        literal = [m for m, p in zip(mentions, owner) if getattr(p, "role", "literal") == "literal"]
+        self.literal += exact_counts(gold_spans, literal)
         self.overlap += overlap_counts(gold_spans, mentions)
         self.n_gold += len(gold_spans)
         for i, top in enumerate(gold.toponyms):
@@ -453,6 +461,7 @@ class GeoScore:
     def as_dict(self) -> dict[str, Any]:
         rec = self.exact.as_dict()
         rec["overlap"] = self.overlap.as_dict()
+        rec["literal"] = self.literal.as_dict()
         return {
             "n_docs": self.n_docs,
             "n_gold": self.n_gold,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc
 
-from ..model import Analysis, Item
+from ..model import Analysis, Item, literal_places
 from ..nlp import Parsed
 
 
@@ -83,7 +83,7 @@ def token_index(analysis: Analysis, parsed: Parsed) -> TokenIndex:
     spans: dict[str, list[tuple[int, int]]] = {}
     index = TokenIndex(
         entity=_fill(starts, ends, analysis.entities, n, spans),
-        place=_fill(starts, ends, analysis.places, n, spans),
+        place=_fill(starts, ends, literal_places(analysis.places), n, spans),  # not "Iraqi"
         time=_fill(starts, ends, analysis.times, n, spans),
         quantity=_fill(starts, ends, analysis.quantities, n, spans),
         spans=spans,

@@ -224,6 +224,13 @@ def _coords(d: dict[str, Any]) -> str:
     return "" if lat is None or lon is None else f"{lat:.4f}, {lon:.4f}"
 
 
+def _place_name(d: dict[str, Any]) -> str:
+    """A place's name; a demonym reference ("Iraqi" -> Iraq) says it is one, so no reader takes it
+    for a place the text names."""
+    name = d.get("name", "")
+    return f"{name} (demonym)" if d.get("role", "literal") != "literal" else name
+
+
 def tooltip(kind: str, item: Any) -> str:
     """One line that says what a highlighted mention was read as."""
     d = item_dict(item)
@@ -232,7 +239,7 @@ def tooltip(kind: str, item: Any) -> str:
     elif kind == "places":
         coords = _coords(d)
         gid = f"GeoNames {d['geonames_id']}" if d.get("geonames_id") else ""
-        parts = [d.get("name", ""), d.get("precision") or "", coords, d.get("country") or "", gid]
+        parts = [_place_name(d), d.get("precision") or "", coords, d.get("country") or "", gid]
     elif kind == "times":
         parts = [_interval(d.get("start"), d.get("end")), d.get("precision") or "", "relative" if d.get("relative") else ""]
     elif kind == "quantities":
@@ -284,7 +291,7 @@ def _row_builders(
         "places": (
             ["Id", "Name", "Precision", "Lat, lon", "Country", "GeoNames", "Mentions", "First mention"],
             lambda d: [
-                d["id"], d.get("name", ""), d.get("precision") or "", _coords(d),
+                d["id"], _place_name(d), d.get("precision") or "", _coords(d),
                 d.get("country") or "", str(d.get("geonames_id") or ""), str(len(d.get("mentions", []))), first(d),
             ],
         ),

@@ -479,6 +479,8 @@ class _ItemIndex:
         for kind in self.KINDS:
             rows = []
             for item in getattr(analysis, kind):
+                if kind == "places" and not item.literal:
+                    continue  # a demonym reference is not where the claim is about
                 ms = item.mentions[:1] if kind == "events" else item.mentions  # an event by its trigger
                 rows += [(s, e, item.id) for s, e in ms]
             rows.sort()

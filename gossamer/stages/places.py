@@ -12,7 +12,18 @@ Dublin City Council", "Ohio State University"); nor is anything inside a KB acto
 geographic (Hezbollah), a demonym ("Iraqi"), a run of words whose letters only spell a name ("I
 can"), or a name followed by a street word ("Memphis Street"). State abbreviations after a comma
 ("Topeka, Kan.") are places of their own. spaCy LOC/FAC spans that no gazetteer name matches
-("Lake Lanier", "Interstate 75") are kept as places without coordinates (precision None).
+("Lake Lanier", "Interstate 75") are kept as places without coordinates (precision None). A
+one-word name that is the surname of a person the document names in full ("Tom Cambridge ...
+Cambridge said") is that person, unless a cue, a qualifier, a dateline or spaCy's place label
+with a preposition says place. A KB actor named like a country or curated region (the EU) is a
+place as a state is.
+
+Demonym references. After the literal places, demonyms ("Iraqi forces", "the Russians", "South
+Korean", "Latin American"; data/lexicons/demonyms.tsv and the gazetteer's region demonyms) are
+added as place items with ``role="demonym"``, one per place pointed at, with that place's point
+and GeoNames id. They are kept apart: events, claims, checkworthiness and the corpus tables read
+literal places only (`gossamer.model.literal_places`), and they never count as context for the
+literal places' resolution.
 
 Resolution. Each name's candidate rows are scored: a prior (log population for towns; fixed
 weights for countries, continents, regions, admin1s, counties and features; capitals and admin
@@ -43,7 +54,7 @@ from spacy.tokens import Doc
 from ..gazetteer import ADMIN1, CITY, COUNTRY, FEATURE, Gazetteer, distance_km, load_gazetteer
 from ..gazetteer.build import abbrev_key
 from ..gazetteer.sources import lexicon
-from ..model import Analysis, Place
+from ..model import Analysis, Place, literal_places
 from ..nlp import Parsed
 from ..phrases import Match, key
 
@@ -93,6 +104,7 @@ ROUNDS = 2  # context rounds before the final scoring
 DATELINE_WEIGHT = 3.0  # a dateline's reading counts this many times in the context
 FOCUS_RANK = {"exact": 1.0, "town": 1.0, "admin1": 0.8, "region": 0.5, "country": 0.3}  # see _focus
 CONTEXT_KEY = "places.mentions"  # parsed.cache slot: the stage's mentions, for resolve_spans
+MAX_DEMONYM_TOKENS = 4  # "South-east Asian" is four tokens
 
 BIG_TOWN = 100_000  # a town this large is a place without NER's or a cue's word for it
 PERSON_TOWN = 20_000  # a name spaCy calls a person needs a town this large (and "in", "near"...)
@@ -212,6 +224,7 @@ class _Mention:
     partial: bool = False  # a given span read through a part of it ("Colorado State University")
     dateline: bool = False  # "BYESVILLE --": where the story was filed
     person: bool = False  # spaCy read the span as a person's name
+    ner_place: bool = False  # spaCy read the span as a place (GPE/LOC/FAC)
     abbrev: _Mention | None = None  # a following ", Ky." read as a place of its own
 
 
@@ -291,6 +304,8 @@ class PlaceStage:
             for mt in found
             if not mt.weak or (sure.get(mt.key, 0) > (as_person[mt.key] if mt.person else 0))
         ]
+        surnames = _surnames(ents)
+        mentions = [mt for mt in mentions if not (mt.key in surnames and _person_like(mt))]
         abbrevs = {(mt.abbrev.start, mt.abbrev.end): mt.abbrev for mt in mentions if mt.abbrev is not None}
         abbrevs = {k: ab for k, ab in abbrevs.items() if not any(blocked[ab.tok_start : ab.tok_end])}
         if abbrevs:
@@ -304,6 +319,48 @@ class PlaceStage:
             self._unresolved(analysis, doc, ents, blocked, mentions)
         if analysis.places:
             _drop_place_readings_of_unknown_actors(analysis)
+        self._demonym_references(analysis, doc, ents, ent_of)
+
+    def _demonym_references(self, analysis: Analysis, doc: Doc, ents: list[Any], ent_of: list[int]) -> None:
+        """Demonyms ("Iraqi forces", "the Russians", "Latin American") as place items of role
+        "demonym", one per place pointed at, added after the literal places.
+
+        They are kept apart from places (a demonym names people, a state acting, a language; the
+        entities stage reads "Iraqi forces" as Iraq's military), yet they do point at a place, which
+        a reader may want to map. Not a demonym reference: a word of a person's name ("Bill
+        English") or of a literal place's name ("Indian Ocean")."""
+        taken = [(s, e) for p in analysis.places for s, e in p.mentions]
+        by_row: dict[int, Place] = {}
+        i, n = 0, len(doc)
+        while i < n:
+            found = self._demonym_at(doc, i)
+            if found is None:
+                i += 1
+                continue
+            end, row = found
+            s, e = doc[i].idx, doc[end - 1].idx + len(doc[end - 1].text)
+            person = any(ent_of[t] >= 0 and ents[ent_of[t]].label_ == "PERSON" for t in range(i, end))
+            if not person and not any(ts < e and s < te for ts, te in taken):
+                place = by_row.get(row)
+                if place is None:
+                    attrs = self._place_attrs(row, _Reading([], [row], [0.0]))
+                    by_row[row] = analysis.new(Place, s, e, role="demonym", **attrs)
+                else:
+                    place.add_mention(s, e)
+            i = end
+
+    def _demonym_at(self, doc: Doc, i: int) -> tuple[int, int] | None:
+        """(end token, gazetteer row) of the longest demonym starting at token i, else None."""
+        if not doc[i].text[:1].isupper():
+            return None
+        for width in range(min(MAX_DEMONYM_TOKENS, len(doc) - i), 0, -1):
+            last = doc[i + width - 1]
+            if not last.is_alpha:
+                continue
+            row = self.gaz.demonyms.get(key(doc[i : i + width].text))
+            if row is not None:
+                return i + width, row
+        return None
 
     def _unresolved(
         self, analysis: Analysis, doc: Doc, ents: list[Any], blocked: list[bool], mentions: list[_Mention]
@@ -355,11 +412,24 @@ class PlaceStage:
             elif ent.type in NON_GEO_TYPES and ent.how in ("kb", "descriptor"):
                 # `how` tells how the first mention was found: a KB actor is one throughout
                 for s, e in ent.mentions:
+                    if self._territory(analysis.document.text[s:e]):
+                        actor_spans.add((s, e))  # "the EU": a union of states is also their territory
+                        continue
                     span = doc.char_span(s, e, alignment_mode="expand")
                     if span is not None:
                         for t in range(span.start, span.end):
                             blocked[t] = True
         return blocked, actor_spans, countries
+
+    def _territory(self, surface: str) -> bool:
+        """The whole name is a country's or a curated region's ("EU", "European Union"): an actor
+        so named (an intergovernmental union) is also a place, as a state is."""
+        gaz = self.gaz
+        return any(
+            gaz.kind[r] == COUNTRY
+            or (gaz.kind[r] == FEATURE and gaz.precision(r) == "region" and gaz.feature_code(r) != "ADM2")
+            for r in gaz.lookup(surface)
+        )
 
     def _recognise(
         self,
@@ -411,6 +481,7 @@ class PlaceStage:
             label = None  # part of a longer name: no evidence either way from the label
 
         mention = _Mention(m.start, m.end, m.tok_start, m.tok_end, name_key, rows)
+        mention.ner_place = label in PLACE_LABELS
         mention.cue = self._cue(doc, m, starts, ends)
         before = m.tok_start - 1
         while before >= 0 and (doc[before].lower_ in cues.directions or doc[before].lower_ == "the"):
@@ -886,7 +957,7 @@ class PlaceStage:
             rows = self._given_rows(text[s:e])
             partial = False
             if not rows:
-                place = _overlapping(analysis.places, s, e)
+                place = _overlapping(literal_places(analysis.places), s, e)
                 if place is not None or span is None:
                     given.append(place)
                     continue
@@ -908,8 +979,9 @@ class PlaceStage:
         ctx = self._context(readings, countries)
         reading_of = {id(mt): rd for rd in readings for mt in rd.mentions}
         filed = {(mt.start, mt.end) for mt in mentions if mt.dateline}
-        focus = next((p for p in analysis.places if any((s, e) in filed for s, e in p.mentions)), None)
-        focus = focus or _focus(analysis.places)
+        located = literal_places(analysis.places)
+        focus = next((p for p in located if any((s, e) in filed for s, e in p.mentions)), None)
+        focus = focus or _focus(literal_places(analysis.places))
         out: list[Place | None] = []
         for n, ((s, e), g) in enumerate(zip(spans, given)):
             if isinstance(g, _Mention):
@@ -1083,6 +1155,23 @@ def _focus(places: list[Place]) -> Place | None:
     return max((p for p in located if p.country == main), key=weight)
 
 
+def _surnames(ents: list[Any]) -> frozenset[str]:
+    """Keys of the last words of the document's full personal names ("Mohamed Salah" -> salah):
+    news names a person in full once, then by surname alone."""
+    return frozenset(
+        key(ent[-1].text) for ent in ents if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].is_alpha
+    )
+
+
+def _person_like(mt: _Mention) -> bool:
+    """A one-word name nothing but a preposition calls a place: a surname of a person the document
+    names in full is that person ("said Salah"), not a town. A cue, a qualifier, a dateline, or
+    spaCy's place label with a preposition ("in Nelson") keep it a place."""
+    if mt.tok_end - mt.tok_start > 1 or mt.cue is not None or mt.qualifiers or mt.dateline:
+        return False
+    return not (mt.ner_place and mt.located)
+
+
 def _far_from(place: Place, focus: Place | None) -> bool:
     """A town-or-finer reading more than NEAR_KM from the document's main place."""
     if focus is None or place.lat is None or focus.lat is None or place.precision not in ("town", "exact"):
@@ -1128,7 +1217,7 @@ def _drop_place_readings_of_unknown_actors(analysis: Analysis) -> None:
     gazetteer has resolved every one of its mentions as a place, the actor reading goes.
     People and KB actors are never removed.
     """
-    place_spans = {(s, e) for p in analysis.places for s, e in p.mentions}
+    place_spans = {(s, e) for p in literal_places(analysis.places) for s, e in p.mentions}
     analysis.entities[:] = [
         ent
         for ent in analysis.entities

@@ -534,7 +534,7 @@ function highlight(box, text, data) {
 }
 
 function itemLabel(kind, item) {
-  if (kind === "places") return `${item.name} ${item.country || ""}`;
+  if (kind === "places") return `${item.name}${item.role === "demonym" ? " (demonym)" : ""} ${item.country || ""}`;
   if (kind === "times") return `${item.start || "?"} – ${item.end || "?"}`;
   if (kind === "quantities") return `${item.value ?? ""} ${item.unit || ""}`;
   if (kind === "claims") return `${item.kind} ${item.grade ? (item.grade.reliability || "") + (item.grade.credibility || "") : ""}`;
