@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from gossamer.corpus.linkview import claim_links, reason
+from gossamer.corpus.linkview import claim_links, readable_why, reason
 from gossamer.corpus.store import Store
 
 
@@ -68,3 +68,11 @@ def test_relation_filter_and_limit(tmp_path):
     conn = _store(tmp_path)
     assert [r["relation"] for r in claim_links(conn, "corroborates")] == ["corroborates"]
     assert len(claim_links(conn, limit=1)) == 1
+
+
+def test_readable_why_only_replaces_a_leading_known_reference():
+    labels = {"d1/c2": "this claim"}
+    assert readable_why("d1/c2 negates or denies it (denied)", labels) == "this claim negates or denies it (denied)"
+    assert readable_why("d9/c2 negates or denies it", labels) == "d9/c2 negates or denies it"
+    assert readable_why("same proposition (shared: d1/c2)", labels) == "same proposition (shared: d1/c2)"
+    assert readable_why(None, labels) == ""

@@ -125,6 +125,8 @@ def test_document_analysis_and_claim_links(client: TestClient) -> None:
         "repeats",
     } | {l["relation"] for l in one["links"]}
     assert all(l["text"] for l in one["links"])
+    # a reason for people: the negating claim is "this claim" or "the other claim", not an id
+    assert all(l["reason"] and not l["reason"].startswith("doc_") for l in one["links"])
     doc = client.get(f"/api/documents/{c['doc_id']}").json()
     assert doc["document"]["id"] == c["doc_id"]
     mine = next(x for x in doc["claims"] if x["id"] == c["id"])

@@ -92,9 +92,17 @@ def _norm(text: str | None) -> str:
 
 def reason(link: dict[str, Any]) -> str:
     """`why` with the negating claim's id replaced by which side of the pair it is."""
-    why = link["why"] or ""
-    for side, label in (("a", "the first claim"), ("b", "the linked claim")):
-        ref = f"{link[f'doc_{side}']}/{link[f'claim_{side}']} "
-        if why.startswith(ref):
-            return label + " " + why[len(ref) :]
-    return why
+    return readable_why(
+        link["why"],
+        {
+            f"{link['doc_a']}/{link['claim_a']}": "the first claim",
+            f"{link['doc_b']}/{link['claim_b']}": "the linked claim",
+        },
+    )
+
+
+def readable_why(why: str | None, labels: dict[str, str]) -> str:
+    """`why` with a leading ``doc/claim`` reference replaced by its label ("this claim")."""
+    why = why or ""
+    ref, sep, rest = why.partition(" ")
+    return f"{labels[ref]} {rest}" if sep and ref in labels else why

@@ -20,6 +20,7 @@ from typing import Any
 import networkx as nx
 
 from ..corpus import query as q
+from ..corpus.linkview import readable_why
 from ..corpus.query import Filters, QueryError
 
 PAGE_DEFAULT = 50
@@ -126,7 +127,13 @@ def _links(
     ).fetchall()
     names = ("doc_id", "claim_id", "relation", "score", "why", "direction", "text", "title", "outlet",
              "published", "source_type", "source")  # fmt: skip
-    return [(r[0], dict(zip(names, r[1:]))) for r in rows]
+    out = []
+    for r in rows:
+        link = dict(zip(names, r[1:]))
+        mine = f"{doc_id}/{r[0]}"
+        link["reason"] = readable_why(link["why"], {mine: "this claim", f"{link['doc_id']}/{link['claim_id']}": "the other claim"})
+        out.append((r[0], link))
+    return out
 
 
 def claim(conn: sqlite3.Connection, doc_id: str, claim_id: str) -> dict[str, Any]:

@@ -454,7 +454,7 @@ async function claimDetail(panel, docId, claimId) {
     panel.append(el("div", { class: `linked ${cls}`, "data-relation": l.relation },
       el("strong", {}, l.relation), " ", el("span", { class: "muted" }, `score ${l.score ?? "?"}`),
       el("div", {}, l.text || ""),
-      el("div", { class: "muted" }, [l.outlet, l.published, l.why].filter(Boolean).join(" · "))));
+      el("div", { class: "muted" }, [l.outlet, l.published, l.reason || l.why].filter(Boolean).join(" · "))));
   }
 }
 
