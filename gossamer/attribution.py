@@ -66,6 +66,7 @@ class Cues:
     according: tuple[tuple[str, ...], ...]
     adverbs: frozenset[str]
     anonymous_people: frozenset[str]
+    shares: frozenset[str]
     anonymity_phrases: tuple[tuple[str, ...], ...]
     documents: frozenset[str]
     anonymous_evidence: frozenset[str]
@@ -115,6 +116,7 @@ def build_cues(data: dict[str, Any]) -> Cues:
         according=_phrases(data["according_to"]["phrases"]),
         adverbs=frozenset(data["adverbial_cues"]["words"]),
         anonymous_people=frozenset(data["anonymous_people"]["nouns"]),
+        shares=frozenset(data["shares"]["nouns"]),
         anonymity_phrases=_phrases(data["anonymous_people"]["phrases"]),
         documents=frozenset(data["documents"]["nouns"]),
         anonymous_evidence=frozenset(data["documents"]["anonymous_nouns"]),
@@ -271,6 +273,9 @@ def classify_source(
     anonymous_phrase = _contains(table.lower, lo, hi, cues.anonymity_phrases)
     if entity is not None:
         etype = entity_types.get(entity, "")
+        share = (head.pos_ == "NUM" or head_in(cues.shares)) and index.entity[head.i] is None
+        if share or (lo < head.i and table.lower[lo] in cues.shares) or _ratio(table, lo, hi):
+            return "anonymous", entity  # "six in 10 Iraqis", "most Iraqis": unnamed people of a named group
         if etype == "MEDIA" or head_in(cues.media):
             return "media", entity  # "Lebanese state media": media, of a known country
         if head_in(cues.documents):
@@ -303,6 +308,15 @@ def classify_source(
     if head_in(cues.titles) and head.tag_ != "NNS":
         return "named_official", None
     return "anonymous", None
+
+
+def _ratio(table: TokenTable, lo: int, hi: int) -> bool:
+    """A poll's ratio opens the phrase: "six in 10", "nine out of 10"."""
+    for i in range(lo, min(hi, lo + 3)):
+        if table.pos[i] == "NUM" and i + 2 < hi and table.lower[i + 1] in ("in", "out"):
+            nxt = i + 3 if table.lower[i + 2] == "of" else i + 2
+            return nxt < hi and table.pos[nxt] == "NUM"
+    return False
 
 
 def _cue_span(verb: Node) -> tuple[int, int]:

@@ -67,6 +67,13 @@ def only(a: Analysis, word: str):
         ("According to Reuters, 300 soldiers crossed the border.", "media", "Reuters", "According to"),
         ("State media reported that 300 soldiers crossed the border.", "media", "State media", "reported"),
         ("Field data indicates that 300 soldiers crossed the border.", "anonymous", "Field data", "indicates"),
+        # a share of a named group is unnamed people, not the group speaking as a body
+        ("Six in 10 Iraqis said 300 soldiers crossed the border.", "anonymous", "Six in 10 Iraqis", "said"),
+        ("Most Iraqis said 300 soldiers crossed the border.", "anonymous", "Most Iraqis", "said"),
+        ("About 58 percent of Syrians said 300 soldiers crossed the border.", "anonymous",
+         "About 58 percent of Syrians", "said"),
+        ("The Iraqi government said 300 soldiers crossed the border.", "named_organization",
+         "The Iraqi government", "said"),
     ],
 )  # fmt: skip
 def test_source_types(ledger, text, stype, source, cue):
