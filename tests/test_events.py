@@ -279,6 +279,71 @@ def test_threat_targets_the_threatened_party(run):
     assert one(a, "ASSAULT").status == "threatened"
 
 
+def test_subject_of_a_demanded_clause_is_the_recipient(run):
+    a = run("Egypt demanded that the Israeli government reopen the crossing.")
+    assert kb(a, one(a, "REQUEST").recipients) == {"ISR-GOV"}
+
+
+def test_subject_of_a_demand_nouns_clause_is_the_recipient(run):
+    a = run("The opposition insisted on its demand that the government hold new elections.")
+    assert phrases(a, one(a, "REQUEST").recipient_phrases) == ["the government"]
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "recipients"),
+    [
+        ("Hamas rejected an offer from Egypt for a new truce.", "REJECT", {"EGY"}),
+        ("Syria rejected the Jordanian peace plan.", "REJECT", {"JOR"}),
+        ("The ministry sought assistance from the United Nations.", "REQUEST", {"IGO-UN"}),
+    ],
+)
+def test_author_of_what_is_rejected_or_asked_for_is_the_recipient(run, text, category, recipients):
+    a = run(text)
+    assert kb(a, one(a, category).recipients) == recipients
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "recipients"),
+    [
+        ("Jordan agreed to supply electricity to Lebanon.", "AGREE", {"LBN"}),
+        ("Turkey threatened to impose sanctions against Greece.", "THREATEN", {"GRC"}),
+        ("Israel refused to lift the siege on the Hezbollah stronghold.", "REJECT", {"LBN-HEZ"}),
+    ],
+)
+def test_target_of_the_promised_refused_or_threatened_act(run, text, category, recipients):
+    a = run(text)
+    assert kb(a, one(a, category).recipients) == recipients
+
+
+def test_threat_against_unnamed_targets_keeps_the_phrase(run):
+    a = run("Russia threatened to strike Ukrainian cities.")
+    assert phrases(a, one(a, "THREATEN").recipient_phrases) == ["Ukrainian cities"]
+
+
+def test_conditional_threat_targets_who_must_meet_the_condition(run):
+    a = run("Russia threatened to halt the talks if Japan went ahead with the missile deployment.")
+    assert kb(a, one(a, "THREATEN").recipients) == {"JPN"}
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "place"),
+    [
+        ("Turkish authorities imposed a curfew in the town of Silopi.", "COERCE", "Silopi"),
+        ("The president will visit Amman next week.", "CONSULT", "Amman"),
+    ],
+)
+def test_place_stands_for_the_recipient_when_no_party_is_named(run, text, category, place):
+    v = one(run(text), category)
+    assert not v.recipients
+    assert phrases(run(text), v.recipient_phrases) == [place]
+
+
+def test_venue_of_talks_is_no_recipient(run):
+    a = run("The two ministers met in Geneva on Monday.")
+    v = one(a, "CONSULT")
+    assert not v.recipients and not v.recipient_phrases
+
+
 def test_a_warning_about_the_past_is_a_report_not_a_threat(run):
     a = run("The UN warned that Russia attacked Ukraine.")
     assert [v.category for v in a.events] == ["ASSAULT"]

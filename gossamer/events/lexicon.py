@@ -103,6 +103,15 @@ class Lexicon:
     content_default: dict[str, str | None]
     skip_deps: frozenset[str]
     possessive_patient: frozenset[str]
+    clause_subject_categories: frozenset[str]
+    intended_act_categories: frozenset[str]
+    author_categories: frozenset[str]
+    author_preps: frozenset[str]
+    author_nouns: frozenset[str]
+    condition_subject_categories: frozenset[str]
+    condition_marks: frozenset[str]
+    place_recipient_categories: frozenset[str]
+    place_recipient_modes: frozenset[str]
     object_control: frozenset[str]
     motion_verbs: frozenset[str]
     modes: dict[str, frozenset[str]]
@@ -282,6 +291,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
     pp = data["place_preps"]["preps"]
     q = data["quantities"]
     hist = data["historical"]
+    rr = data["recipient_roles"]
     content_modes: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
     content_default: dict[str, str | None] = {}
     for cat, table in data["content_modes"].items():
@@ -338,6 +348,15 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         content_default=content_default,
         skip_deps=frozenset(data["adjective_forms"]["skip_deps"]),
         possessive_patient=frozenset(data["possessive_patient"]["nouns"]),
+        clause_subject_categories=_categories(rr["clause_subject"]),
+        intended_act_categories=_categories(rr["intended_act"]),
+        author_categories=_categories(rr["author_categories"]),
+        author_preps=frozenset(rr["author_preps"]),
+        author_nouns=frozenset(str(w).lower() for w in rr["author_nouns"]),
+        condition_subject_categories=_categories(rr["condition_subject"]),
+        condition_marks=frozenset(rr["condition_marks"]),
+        place_recipient_categories=_categories(rr["place_categories"]),
+        place_recipient_modes=frozenset(rr["place_modes"]),
         object_control=frozenset(data["object_control"]["verbs"]),
         motion_verbs=frozenset(data["motion_verbs"]["verbs"]),
         modes=modes,

@@ -48,6 +48,7 @@ from ..nlp import Parsed
 _WORD_DEPS = frozenset({"prt", "prep", "dobj", "advmod", "acomp", "dative", "npadvmod", "attr", "xcomp", "agent",
                         "oprd"})  # fmt: skip
 _MAX_CONTENT = 30
+AUTHOR = "author"  # a recipient_toks label: who made (or is to give) the thing acted on
 _CONTENT_POS = frozenset({"NOUN", "VERB", "PROPN"})
 
 
@@ -401,6 +402,8 @@ class _Coder:
                 ]
                 if extra:
                     slots = replace(slots, recipient_toks=slots.recipient_toks + extra)
+        if pos == "verb" and entry.category in self.lex.author_categories:
+            slots = self._with_authors(slots, extra_objects, entry.category)
         if entry.xcomp_in and not any(x.lemma_.lower() in entry.xcomp_in for x in slots.xcomps):
             return None
         if entry.category == "THREATEN" and pos == "verb":
@@ -457,6 +460,33 @@ class _Coder:
                 break
         return Draft(tok, entry, slots, actors, recipients, mode, (lo, hi), why, absorbs)
 
+    def _with_authors(self, slots: Slots, extra_objects: list[Node], category: str) -> Slots:
+        """Add the author of what is accepted, rejected or asked for as a recipient ("rejected an
+        offer from Cairo", "rejected the Egyptian plan"); a REQUEST's "from" on the verb names
+        whom it is asked of when the object is such a thing ("sought help from the UN")."""
+        objects_ = slots.object_toks + extra_objects
+        found = [(o, AUTHOR) for t in objects_ for o in self._authors(t)]
+        if category == "REQUEST" and any(self._is_author_noun(t) for t in objects_):
+            found += [(o, AUTHOR) for o, p in slots.recipient_toks if p in self.lex.author_preps]
+        if not found:
+            return slots
+        return replace(slots, recipient_toks=slots.recipient_toks + found)
+
+    def _is_author_noun(self, t: Node) -> bool:
+        return t.pos_ == "NOUN" and (t.lemma_.lower() in self.lex.author_nouns or t.lower_ in self.lex.author_nouns)
+
+    def _authors(self, t: Node) -> list[Node]:
+        """Who made a proposal-like noun: its "from"/"by" object, possessor, or a named modifier."""
+        if not self._is_author_noun(t):
+            return []
+        out = [o for p, o in prep_objects(t) if p in self.lex.author_preps]
+        for c in t.children:
+            if c.dep_ == "poss" or (
+                c.dep_ in ("amod", "compound", "nmod") and c.i < t.i and self.index.entity[c.i] is not None
+            ):
+                out.append(c)
+        return out
+
     def _trigger_span(self, toks: list[int], head: Node) -> tuple[int, int]:
         """The trigger mention: the head plus the words of the entry that touch it."""
         lo = hi = head.i
@@ -512,7 +542,7 @@ class _Coder:
                         parts = parts[1:]
                     recipients += parts
                 continue
-            if prep not in lex.recipient_preps and not any(prep in alts for alts in entry.words):
+            if prep not in lex.recipient_preps and prep != AUTHOR and not any(prep in alts for alts in entry.words):
                 continue
             if self.index.place[t.i] is not None and (
                 self.index.entity[t.i] is None
@@ -646,21 +676,97 @@ class _Coder:
         # a verbal act about an event is aimed at whoever did it ("condemned the Israeli airstrike");
         # a threat at whoever would suffer it ("warned it would strike Israel")
         for d in drafts.values():
-            if d.entry.category not in self.lex.verbal_categories or d.recipients:
+            if d.recipients:
                 continue
-            threat = d.entry.category == "THREATEN"
-            for t in d.slots.object_toks + [c for c in d.slots.content if c.pos_ in VERBAL]:
-                other = drafts.get(t.i)
-                if other is None or other is d:
+            if d.entry.category in self.lex.verbal_categories:
+                self._aimed_by_event(d, drafts)
+            if not d.extra_recipients and d.entry.category in self.lex.clause_subject_categories:
+                self._recipients_from(d, self._clause_subjects(d), "the subject of its that-clause")
+            if not d.extra_recipients and d.entry.category in self.lex.intended_act_categories:
+                self._recipients_from(d, self._intended_targets(d), "the target of the act it is about")
+            if not d.extra_recipients and d.entry.category in self.lex.condition_subject_categories:
+                self._recipients_from(d, self._condition_subjects(d), "the subject of its condition")
+
+    def _aimed_by_event(self, d: Draft, drafts: dict[int, Draft]) -> None:
+        """A verbal act about an event is aimed at whoever did it ("condemned the Israeli
+        airstrike"); a threat at whoever would suffer it ("warned it would strike Israel")."""
+        threat = d.entry.category == "THREATEN"
+        for t in d.slots.object_toks + [c for c in d.slots.content if c.pos_ in VERBAL]:
+            other = drafts.get(t.i)
+            if other is None or other is d:
+                continue
+            aimed = [p for p in other.recipients if p.entities] if threat else other.actors
+            aimed = [p for p in aimed if not _same(p, d.actors)]
+            if aimed:
+                d.extra_recipients += aimed
+                d.why.append(f"recipients: the {'target' if threat else 'actors'} of '{other.token.text}'")
+                return
+
+    def _recipients_from(self, d: Draft, toks: list[Node], how: str) -> None:
+        parts: list[Part] = []
+        for t in toks:
+            pid = self.index.place[t.i]
+            if pid is not None and self.index.entity[t.i] is None:
+                if t.dep_ in ("nsubj", "nsubjpass"):  # a place that acts is its government ("unless Baghdad ...")
+                    part = self._place_part(pid, t)
+                    if part is not None:
+                        parts.append(part)
+                continue  # else a place, not a party
+            parts += [p for p in self._resolve(t) if p.force != "weapons" or p.entities]
+        parts = [p for p in _dedupe(parts) if not _same(p, d.actors)]
+        if parts:
+            d.extra_recipients += parts
+            d.why.append(f"recipients: {how}")
+
+    def _clause_subjects(self, d: Draft) -> list[Node]:
+        """Subjects of the trigger's that-clause: "demanded that Hamas renounce ...", "its demand
+        that the government resign" (a mandative or reported clause, not a relative one)."""
+        tok = d.slots.np or d.token
+        out: list[Node] = []
+        for c in tok.children:
+            if c.pos_ not in VERBAL or c.dep_ not in ("ccomp", "acl"):
+                continue
+            kids = list(c.children)
+            if c.dep_ == "acl" and not any(k.dep_ == "mark" and k.lower_ == "that" for k in kids):
+                continue  # "the demand made by ...", "demands to ...": no clause of its own
+            out += [k for k in kids if k.dep_ == "nsubj" and k.tag_ not in ("WDT", "WP")]
+        return out
+
+    def _condition_subjects(self, d: Draft) -> list[Node]:
+        """Subjects of an "if"/"unless" clause on the trigger or on the act it is about: "threatened
+        to halt the talks if Tokyo went ahead" is aimed at Tokyo."""
+        tok = d.slots.np or d.token
+        heads = [tok] + [c for c in tok.children if c.pos_ in VERBAL and c.dep_ in ("xcomp", "acl", "ccomp")]
+        out: list[Node] = []
+        for h in heads:
+            for c in h.children:
+                if c.dep_ != "advcl" or c.pos_ not in VERBAL:
                     continue
-                aimed = [p for p in other.recipients if p.entities] if threat else other.actors
-                aimed = [p for p in aimed if not _same(p, d.actors)]
-                if aimed:
-                    d.extra_recipients += aimed
-                    d.why.append(
-                        f"recipients: the {'target' if threat else 'actors'} of '{other.token.text}'"
-                    )
-                    break
+                if any(k.dep_ == "mark" and k.lower_ in self.lex.condition_marks for k in c.children):
+                    out += [k for k in c.children if k.dep_ in ("nsubj", "nsubjpass")]
+        return out
+
+    def _intended_targets(self, d: Draft) -> list[Node]:
+        """Whom the act a promise, refusal or threat is about is aimed at: "threatened to cut
+        ties with X", "agreed to supply fuel to X", "refused to lift the curfew on X"."""
+        lex = self.lex
+        tok = d.slots.np or d.token
+        acts = [c for c in tok.children if c.pos_ in VERBAL and c.dep_ in ("xcomp", "acl")]
+        acts += [c for c in tok.children if c.pos_ in VERBAL and c.dep_ == "ccomp" and irrealis(c, self.cues)]
+        by_prep: list[Node] = []
+        direct: list[Node] = []
+        for act in acts:
+            heads = [act] + [c for c in act.children if c.dep_ == "prt"]
+            objs = objects(act)
+            for h in heads + objs:
+                for p, o in prep_objects(h):
+                    if p in lex.recipient_preps and p not in ("for",) or p == "for" and h in objs:
+                        by_prep.append(o)
+                        by_prep += self._authors(o)
+            for o in objs:
+                by_prep += self._authors(o)
+                direct.append(o)
+        return by_prep or direct
 
     # ------------------------------------------------------------------ output
 
@@ -682,6 +788,14 @@ class _Coder:
         recipient_phrases = _phrases(recipients, self.table)
 
         place_ids, place_how = self._places(d, clause, actors)
+        named = bool(recipient_ids)  # for the confidence: a place read as the recipient adds none
+        if not recipients and place_ids and self._place_is_target(d, place_how):
+            part = self._place_part(place_ids[0], tok)
+            if part is not None and not _same(part, actors):
+                recipients = [part]
+                recipient_ids = [e for e in _ids(recipients) if e not in actor_ids]
+                recipient_phrases = _phrases(recipients, self.table)
+                d.why.append("recipients: the place it is done in or to")
         if not (actor_ids or recipient_ids or actor_phrases or recipient_phrases or place_ids):
             return  # nobody and nowhere: not worth an event
         time_id, time_how = self._time(tok, clause, d)
@@ -709,7 +823,7 @@ class _Coder:
             conf -= 0.1
         if actors and all(p.pronoun for p in actors):
             conf -= 0.1
-        if not actor_ids and not recipient_ids:
+        if not actor_ids and not named:
             conf -= 0.05
         if d.slots.support is not None:
             conf += 0.05
@@ -812,6 +926,33 @@ class _Coder:
             if pid not in out:
                 out.append(pid)
         return out, how
+
+    def _place_is_target(self, d: Draft, how: str) -> bool:
+        """Whether the event's place stands for its recipient: a place tied to the act by a
+        preposition in the categories listed, or any place of a visit (the host)."""
+        lex = self.lex
+        if (d.mode or "") in lex.place_recipient_modes:
+            return True
+        return d.entry.category in lex.place_recipient_categories and how.startswith("place from")
+
+    def _place_part(self, pid: str, tok: Node) -> Part | None:
+        """The mention of place `pid` nearest the trigger in its sentence, as a participant: the
+        entity when the place is also one (a state), else the place name as a phrase."""
+        tb, index = self.table, self.index
+        sent = tb.sent[tok.i]
+        hits = [k for k in range(len(tb.lower)) if tb.sent[k] == sent and index.place[k] == pid]
+        if not hits:
+            return None
+        k = min(hits, key=lambda h: abs(h - tok.i))
+        eid = index.entity[k]
+        if eid is not None and eid in self.resolver.entities:
+            return self.resolver.entity_part(eid, tb.node(k), "place")
+        lo = hi = k
+        while lo - 1 >= 0 and index.place[lo - 1] == pid:
+            lo -= 1
+        while hi + 1 < len(tb.lower) and index.place[hi + 1] == pid:
+            hi += 1
+        return Part(phrase=(lo, hi + 1), head=k, how="place", spans=[(lo, hi + 1)])
 
     def _entity_tokens(self, p: Part, sent: int) -> list[int]:
         """Tokens of the part's entities' mentions in the trigger's sentence."""
