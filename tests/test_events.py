@@ -396,6 +396,45 @@ def test_status(run, text, category, status):
     assert one(run(text), category).status == status
 
 
+@pytest.mark.parametrize(
+    ("text", "act", "intent", "mode"),
+    [
+        ("Pakistan plans to hold talks with the Taliban next week.", "CONSULT", "AGREE", None),
+        ("Turkish police will extend the curfew in Silopi.", "COERCE", "THREATEN", "restrict"),
+        ("The rebels said they would not meet the UN envoy.", "CONSULT", "REJECT", "meet"),
+    ],
+)
+def test_a_stated_intent_is_coded_next_to_the_act(run, text, act, intent, mode):
+    a = run(text)
+    v, i = one(a, act), one(a, intent)
+    assert v.status in ("planned", "negated")
+    assert i.status in ("asserted", "claimed") and i.mode == mode
+    assert i.trigger == v.trigger and i.recipients == v.recipients
+    assert i.confidence > v.confidence  # the statement is what the sentence reports
+
+
+def test_readiness_to_act_is_a_stated_intent(run):
+    a = run("Jordan is ready to send aid to Lebanon.")
+    assert kb(a, one(a, "AGREE").recipients) == {"LBN"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rebels tried to storm the base.",  # an attempt, not a statement of intent
+        "Russia is expected to attack the town.",  # a prediction
+        "Russia will deploy troops to Belarus.",  # announced posture is the mobilization itself
+        "Germany demanded that Russia withdraw its troops.",  # asked for, not promised
+        "Iran and Iraq agreed to reopen the border crossing.",  # the verb already codes the promise
+    ],
+)
+def test_no_intent_without_a_statement_of_one(run, text):
+    a = run(text)
+    assert [v.category for v in a.events].count("AGREE") <= 1
+    assert not [v for v in a.events if v.category == "THREATEN"]
+    assert not [v for v in a.events if v.why.startswith("a planned") or v.why.startswith("a negated")]
+
+
 def test_denial_is_attributed_to_the_denier(run):
     a = run("Iran denied that its forces had attacked the tanker.")
     v = one(a, "ASSAULT")

@@ -112,6 +112,10 @@ class Lexicon:
     condition_marks: frozenset[str]
     place_recipient_categories: frozenset[str]
     place_recipient_modes: frozenset[str]
+    intents: dict[str, dict[str, str]]  # status -> {act category: intent category}
+    intent_modes: dict[str, dict[str, str]]  # intent category -> {act category[/mode]: mode}
+    statement_aux: frozenset[str]
+    statement_heads: frozenset[str]
     object_control: frozenset[str]
     motion_verbs: frozenset[str]
     modes: dict[str, frozenset[str]]
@@ -204,6 +208,25 @@ def _entry(
     )
 
 
+def _intents(
+    raw: dict[str, Any], modes: dict[str, frozenset[str]]
+) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """The `intents` tables, checked: categories known, modes the intent category has."""
+    table: dict[str, dict[str, str]] = {}
+    for status in ("planned", "negated"):
+        rows = {str(k): str(v) for k, v in (raw.get(status) or {}).items()}
+        _categories(list(rows) + list(rows.values()))
+        table[status] = rows
+    mode_table: dict[str, dict[str, str]] = {}
+    for cat, rows in (raw.get("modes") or {}).items():
+        _categories([cat] + [str(k).split("/")[0] for k in rows])
+        bad = [m for m in rows.values() if m not in modes.get(cat, frozenset())]
+        if bad:
+            raise ValueError(f"plover.yaml intents modes {cat}: {bad} are not {cat} modes")
+        mode_table[cat] = {str(k): str(v) for k, v in rows.items()}
+    return table, mode_table
+
+
 def build_lexicon(data: dict[str, Any]) -> Lexicon:
     """Compile the parsed YAML (a separate step so tests can feed their own data)."""
     from ..attribution import check_strings
@@ -292,6 +315,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
     q = data["quantities"]
     hist = data["historical"]
     rr = data["recipient_roles"]
+    intents, intent_modes = _intents(data["intents"], modes)
     content_modes: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
     content_default: dict[str, str | None] = {}
     for cat, table in data["content_modes"].items():
@@ -357,6 +381,10 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         condition_marks=frozenset(rr["condition_marks"]),
         place_recipient_categories=_categories(rr["place_categories"]),
         place_recipient_modes=frozenset(rr["place_modes"]),
+        intents=intents,
+        intent_modes=intent_modes,
+        statement_aux=frozenset(str(w).lower() for w in data["intents"]["statement_aux"]),
+        statement_heads=frozenset(str(w).lower() for w in data["intents"]["statement_heads"]),
         object_control=frozenset(data["object_control"]["verbs"]),
         motion_verbs=frozenset(data["motion_verbs"]["verbs"]),
         modes=modes,

@@ -113,6 +113,7 @@ class _Coder:
         self.times = {t.id: t for t in analysis.times}
         self.quantities = {q.id: q for q in analysis.quantities}
         self.published = parse_date(analysis.document.published)
+        self._categories: dict[int, str] = {}  # trigger token -> category of its draft (for intents)
         # nouns that stand for the people doing them ("crackdown on protests")
         self.people_events = frozenset(
             h
@@ -178,6 +179,7 @@ class _Coder:
             if d.absorbs is not None:
                 drafts.pop(d.absorbs, None)
         self._merge(drafts)
+        self._categories = {i: d.entry.category for i, d in drafts.items()}
         for i in sorted(drafts):
             self._emit(drafts[i])
 
@@ -833,10 +835,7 @@ class _Coder:
 
         tb = self.table
         s, e = tb.idx[d.span[0]], tb.end[d.span[1] - 1]
-        self.analysis.new(
-            Event,
-            s,
-            e,
+        fields = dict(
             category=d.entry.category,
             mode=d.mode,
             context=list(d.entry.context),
@@ -858,6 +857,68 @@ class _Coder:
             why="; ".join(why),
             confidence=conf,
         )
+        self.analysis.new(Event, s, e, **fields)
+        intent = None if past else self._intent(d, status, status_why)
+        if intent is not None:
+            category, mode = intent
+            if status in ("hypothetical", "threatened", "negated", "denied"):
+                conf += 0.1  # the statement itself is made, whatever becomes of the act
+            fields.update(
+                category=category,
+                mode=mode,
+                context=[],
+                status="claimed" if frame is not None else "asserted",
+                dead=None,
+                injured=None,
+                why="; ".join([f"a {status} {d.entry.category} act stated: {category} (plover.yaml intents)"] + why),
+                confidence=round(min(0.95, conf + 0.05), 2),
+            )
+            self.analysis.new(Event, s, e, **fields)
+
+    def _anchor_verb(self, d: Draft) -> Node:
+        return d.slots.anchor if d.slots.anchor.pos_ in VERBAL else d.token
+
+    def _future(self, d: Draft) -> bool:
+        """A future or reported-speech auxiliary on the act's verb ("will visit", "would not meet")."""
+        aux = self.lex.statement_aux
+        return any(c.dep_ == "aux" and c.lower_ in aux for c in self._anchor_verb(d).children)
+
+    def _declared(self, d: Draft) -> bool:
+        """A verb or adjective of declared intention governing the act ("plans to hold talks",
+        "is ready to host", "has decided to send")."""
+        lex = self.lex
+        node = self._anchor_verb(d)
+        for _ in range(4):  # "is ready to", "has decided to", "plans to begin to"
+            if node.dep_ not in ("xcomp", "ccomp") or node.head.i == node.i:
+                return False
+            node = node.head
+            if node.lemma_.lower() in lex.statement_heads:
+                return True
+        return False
+
+    def _intent(self, d: Draft, status: str, status_why: str) -> tuple[str, str | None] | None:
+        """The promise, threat or refusal a planned or negated act states ("will visit Amman":
+        AGREE; "will extend the curfew": THREATEN; "would not meet": REJECT), unless a governing
+        verb already codes it ("agreed to reopen", "refused to meet") or the act is only the
+        purpose of another ("staged a rally to demand ...")."""
+        lex = self.lex
+        declared = self._declared(d)
+        if declared and status in ("asserted", "claimed"):
+            status = "planned"  # "is ready to send aid": the adjective gives no status of its own
+        category = lex.intents.get(status, {}).get(d.entry.category)
+        if category is None or not (declared or self._future(d)):
+            return None
+        heads = self.table.head
+        k = d.token.i
+        for _ in range(40):  # the verbs above the act
+            if heads[k] == k:
+                break
+            k = heads[k]
+            if self._categories.get(k) == category:
+                return None
+        modes = lex.intent_modes.get(category, {})
+        mode = modes.get(f"{d.entry.category}/{d.mode}") or modes.get(d.entry.category)
+        return category, mode
 
     def _places(self, d: Draft, clause: list[int], actors: list[Part]) -> tuple[list[str], str]:
         """Places attached by a preposition first, then by position after the trigger, then the clause."""
