@@ -344,6 +344,26 @@ def test_venue_of_talks_is_no_recipient(run):
     assert not v.recipients and not v.recipient_phrases
 
 
+@pytest.mark.parametrize(
+    ("text", "actors", "recipients"),
+    [
+        ("Russia said on Tuesday that Sudan must return the captured helicopter.", {"RUS"}, {"SDN"}),
+        ("Authorities have been pressuring the union to cancel the strike.", set(), set()),
+    ],
+)
+def test_saying_another_party_must_act_is_a_demand(run, text, actors, recipients):
+    a = run(text)
+    v = one(a, "REQUEST")
+    assert kb(a, v.actors) == actors and kb(a, v.recipients) == recipients
+    assert v.recipients or phrases(a, v.recipient_phrases) == ["the union"]
+
+
+def test_demonym_on_a_protest_noun_names_its_people(run):
+    a = run("Kurdish riots against the new law continued on Friday.")
+    v = one(a, "PROTEST")
+    assert not v.actors and phrases(a, v.actor_phrases) == ["Kurdish"]
+
+
 def test_a_warning_about_the_past_is_a_report_not_a_threat(run):
     a = run("The UN warned that Russia attacked Ukraine.")
     assert [v.category for v in a.events] == ["ASSAULT"]
@@ -572,7 +592,8 @@ def test_example_instructions_to_the_coordination_framework(example):
 
 def test_example_protests_and_crackdown(example):
     a = example
-    protest = [v for v in a.events if v.category == "PROTEST"]
+    # the first protest with a place ("the ongoing Iranian uprising" before it is one too, placeless)
+    protest = [v for v in a.events if v.category == "PROTEST" and v.places]
     assert protest and {a.get(p).name for p in protest[0].places} == {"Khuzestan", "Kermanshah"}
     crackdown = [v for v in a.events if v.trigger == "crackdown"]
     assert crackdown and crackdown[0].category == "COERCE"

@@ -28,6 +28,7 @@ ENTRY_KEYS = frozenset(
         "needs",
         "object_in",
         "xcomp_in",
+        "modal_in",
         "theme",
         "of",
         "content_mode",
@@ -52,6 +53,7 @@ class Entry:
     needs: tuple[tuple[str, str], ...]  # (role, kind)
     object_in: frozenset[str]
     xcomp_in: frozenset[str]
+    modal_in: frozenset[str]  # a modal one of which must be on the verb's that-clause ("said X must ...")
     theme_force: bool
     of_role: str  # actor / recipient
     content_mode: bool
@@ -181,12 +183,13 @@ def _entry(
         head, rest = words[0], words[1:]
     object_in = frozenset(w.lower() for w in raw.get("object_in") or ())
     xcomp_in = frozenset(w.lower() for w in raw.get("xcomp_in") or ())
+    modal_in = frozenset(w.lower() for w in raw.get("modal_in") or ())
     of_role = raw.get("of", section.get("of", "recipient"))
     if of_role not in ("actor", "recipient"):
         raise ValueError(f"plover.yaml {category}/{key}: `of` must be actor or recipient")
     # an object list names the construction more surely than a particle does ("fire missiles at"
     # is heavy weapons even though "fire at" also matches)
-    specificity = len(needs) + (2 if object_in else 0) + (1 if xcomp_in else 0) + len(rest)
+    specificity = len(needs) + (2 if object_in else 0) + (1 if xcomp_in or modal_in else 0) + len(rest)
     return Entry(
         key=key,
         pos=pos,
@@ -198,6 +201,7 @@ def _entry(
         needs=tuple(needs),
         object_in=object_in,
         xcomp_in=xcomp_in,
+        modal_in=modal_in,
         theme_force=raw.get("theme") == "force",
         of_role=of_role,
         content_mode=bool(raw.get("content_mode")),

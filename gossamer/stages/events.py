@@ -406,6 +406,8 @@ class _Coder:
                     slots = replace(slots, recipient_toks=slots.recipient_toks + extra)
         if pos == "verb" and entry.category in self.lex.author_categories:
             slots = self._with_authors(slots, extra_objects, entry.category)
+        if entry.modal_in and not self._modal_clause(tok, entry.modal_in):
+            return None
         if entry.xcomp_in and not any(x.lemma_.lower() in entry.xcomp_in for x in slots.xcomps):
             return None
         if entry.category == "THREATEN" and pos == "verb":
@@ -462,6 +464,14 @@ class _Coder:
                 break
         return Draft(tok, entry, slots, actors, recipients, mode, (lo, hi), why, absorbs)
 
+    def _modal_clause(self, verb: Node, modals: frozenset[str]) -> bool:
+        """Whether a that-clause of `verb` carries one of `modals` ("said that Sudan must return")."""
+        for c in verb.children:
+            if c.dep_ == "ccomp" and c.pos_ in VERBAL:
+                if any(k.dep_ in ("aux", "auxpass") and k.lower_ in modals for k in c.children):
+                    return True
+        return False
+
     def _with_authors(self, slots: Slots, extra_objects: list[Node], category: str) -> Slots:
         """Add the author of what is accepted, rejected or asked for as a recipient ("rejected an
         offer from Cairo", "rejected the Egyptian plan"); a REQUEST's "from" on the verb names
@@ -512,7 +522,11 @@ class _Coder:
                 recipients += parts
                 continue
             if how.startswith("modifier") and entry.category == "PROTEST":
-                continue  # "Iranian protests": where, not the state
+                # "Palestinian riots": the people the word names protest, not the state
+                people = Part(phrase=(t.i, t.i + 1), head=t.i, civilian=True, how=how, spans=[(t.i, t.i + 1)])
+                actors.append(people)
+                why.append(f"actors from {how} (its people)")
+                continue
             if parts:
                 actors += parts
                 why.append(f"actors from {how}" + _how(parts))
