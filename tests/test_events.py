@@ -315,6 +315,18 @@ def test_target_of_the_promised_refused_or_threatened_act(run, text, category, r
     assert kb(a, one(a, category).recipients) == recipients
 
 
+@pytest.mark.parametrize(
+    ("text", "category", "place"),
+    [
+        ("Serbia threatened to cut off electricity to Pristina.", "THREATEN", "Pristina"),
+        ("Turkey agreed to supply water to Aleppo.", "AGREE", "Aleppo"),
+    ],
+)
+def test_a_city_the_intended_act_is_aimed_at_stands_for_its_people(run, text, category, place):
+    a = run(text)
+    assert phrases(a, one(a, category).recipient_phrases) == [place]
+
+
 def test_threat_against_unnamed_targets_keeps_the_phrase(run):
     a = run("Russia threatened to strike Ukrainian cities.")
     assert phrases(a, one(a, "THREATEN").recipient_phrases) == ["Ukrainian cities"]

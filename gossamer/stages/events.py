@@ -723,11 +723,12 @@ class _Coder:
         for t in toks:
             pid = self.index.place[t.i]
             if pid is not None and self.index.entity[t.i] is None:
-                if t.dep_ in ("nsubj", "nsubjpass"):  # a place that acts is its government ("unless Baghdad ...")
-                    part = self._place_part(pid, t)
-                    if part is not None:
-                        parts.append(part)
-                continue  # else a place, not a party
+                # a place named as the one who must act or who is threatened, promised or refused
+                # stands for its government or people ("unless Baghdad ...", "ties with Kinshasa")
+                part = self._place_part(pid, t)
+                if part is not None:
+                    parts.append(part)
+                continue
             parts += [p for p in self._resolve(t) if p.force != "weapons" or p.entities]
         parts = [p for p in _dedupe(parts) if not _same(p, d.actors)]
         if parts:
