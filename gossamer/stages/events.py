@@ -16,6 +16,12 @@ A noun under a support verb ("carried out an attack", "issued instructions", "to
 crackdown") is one event: the noun decides the category and the verb's subject is the actor. A
 verb that only reports the noun ("sources tracked the crossing") is its frame, not an event. A
 casualty verb whose subject is an event noun ("the airstrike killed 12") adds to that event.
+
+An event with no recipient yet takes one from the constructions `recipient_roles` in plover.yaml
+lists: the subject of a demanded that-clause, the author of what is rejected or asked for, the
+target of the promised, refused or threatened act, the subject of a threat's condition, or the place
+the act is done in. An act its actor states as planned or refuses is also coded as the promise,
+threat or refusal it expresses (`intents`).
 """
 
 from __future__ import annotations
@@ -466,11 +472,12 @@ class _Coder:
 
     def _modal_clause(self, verb: Node, modals: frozenset[str]) -> bool:
         """Whether a that-clause of `verb` carries one of `modals` ("said that Sudan must return")."""
-        for c in verb.children:
-            if c.dep_ == "ccomp" and c.pos_ in VERBAL:
-                if any(k.dep_ in ("aux", "auxpass") and k.lower_ in modals for k in c.children):
-                    return True
-        return False
+        return any(
+            c.dep_ == "ccomp"
+            and c.pos_ in VERBAL
+            and any(k.dep_ in ("aux", "auxpass") and k.lower_ in modals for k in c.children)
+            for c in verb.children
+        )
 
     def _with_authors(self, slots: Slots, extra_objects: list[Node], category: str) -> Slots:
         """Add the author of what is accepted, rejected or asked for as a recipient ("rejected an
@@ -485,7 +492,9 @@ class _Coder:
         return replace(slots, recipient_toks=slots.recipient_toks + found)
 
     def _is_author_noun(self, t: Node) -> bool:
-        return t.pos_ == "NOUN" and (t.lemma_.lower() in self.lex.author_nouns or t.lower_ in self.lex.author_nouns)
+        return t.pos_ == "NOUN" and (
+            t.lemma_.lower() in self.lex.author_nouns or t.lower_ in self.lex.author_nouns
+        )
 
     def _authors(self, t: Node) -> list[Node]:
         """Who made a proposal-like noun: its "from"/"by" object, possessor, or a named modifier."""
@@ -558,7 +567,11 @@ class _Coder:
                         parts = parts[1:]
                     recipients += parts
                 continue
-            if prep not in lex.recipient_preps and prep != AUTHOR and not any(prep in alts for alts in entry.words):
+            if (
+                prep not in lex.recipient_preps
+                and prep != AUTHOR
+                and not any(prep in alts for alts in entry.words)
+            ):
                 continue
             if self.index.place[t.i] is not None and (
                 self.index.entity[t.i] is None
@@ -850,28 +863,28 @@ class _Coder:
 
         tb = self.table
         s, e = tb.idx[d.span[0]], tb.end[d.span[1] - 1]
-        fields = dict(
-            category=d.entry.category,
-            mode=d.mode,
-            context=list(d.entry.context),
-            trigger=self.analysis.document.text[s:e],
-            actors=actor_ids,
-            recipients=recipient_ids,
-            actor_phrases=actor_phrases,
-            recipient_phrases=recipient_phrases,
-            place=place_ids[0] if place_ids else None,
-            places=place_ids,
-            time=time_id,
-            size=size,
-            dead=dead,
-            injured=injured,
-            status=status,
-            attributed_to=frame.as_dict(self.analysis.document.text, chain) if frame is not None else None,
-            historical=bool(past),
-            clause=[tb.idx[c_lo], tb.end[c_hi]],
-            why="; ".join(why),
-            confidence=conf,
-        )
+        fields: dict[str, object] = {
+            "category": d.entry.category,
+            "mode": d.mode,
+            "context": list(d.entry.context),
+            "trigger": self.analysis.document.text[s:e],
+            "actors": actor_ids,
+            "recipients": recipient_ids,
+            "actor_phrases": actor_phrases,
+            "recipient_phrases": recipient_phrases,
+            "place": place_ids[0] if place_ids else None,
+            "places": place_ids,
+            "time": time_id,
+            "size": size,
+            "dead": dead,
+            "injured": injured,
+            "status": status,
+            "attributed_to": frame.as_dict(self.analysis.document.text, chain) if frame is not None else None,
+            "historical": bool(past),
+            "clause": [tb.idx[c_lo], tb.end[c_hi]],
+            "why": "; ".join(why),
+            "confidence": conf,
+        }
         self.analysis.new(Event, s, e, **fields)
         intent = None if past else self._intent(d, status, status_why)
         if intent is not None:
@@ -885,7 +898,9 @@ class _Coder:
                 status="claimed" if frame is not None else "asserted",
                 dead=None,
                 injured=None,
-                why="; ".join([f"a {status} {d.entry.category} act stated: {category} (plover.yaml intents)"] + why),
+                why="; ".join(
+                    [f"a {status} {d.entry.category} act stated: {category} (plover.yaml intents)"] + why
+                ),
                 confidence=round(min(0.95, conf + 0.05), 2),
             )
             self.analysis.new(Event, s, e, **fields)
