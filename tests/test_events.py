@@ -279,6 +279,103 @@ def test_threat_targets_the_threatened_party(run):
     assert one(a, "ASSAULT").status == "threatened"
 
 
+def test_subject_of_a_demanded_clause_is_the_recipient(run):
+    a = run("Egypt demanded that the Israeli government reopen the crossing.")
+    assert kb(a, one(a, "REQUEST").recipients) == {"ISR-GOV"}
+
+
+def test_subject_of_a_demand_nouns_clause_is_the_recipient(run):
+    a = run("The opposition insisted on its demand that the government hold new elections.")
+    assert phrases(a, one(a, "REQUEST").recipient_phrases) == ["the government"]
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "recipients"),
+    [
+        ("Hamas rejected an offer from Egypt for a new truce.", "REJECT", {"EGY"}),
+        ("Syria rejected the Jordanian peace plan.", "REJECT", {"JOR"}),
+        ("The ministry sought assistance from the United Nations.", "REQUEST", {"IGO-UN"}),
+    ],
+)
+def test_author_of_what_is_rejected_or_asked_for_is_the_recipient(run, text, category, recipients):
+    a = run(text)
+    assert kb(a, one(a, category).recipients) == recipients
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "recipients"),
+    [
+        ("Jordan agreed to supply electricity to Lebanon.", "AGREE", {"LBN"}),
+        ("Turkey threatened to impose sanctions against Greece.", "THREATEN", {"GRC"}),
+        ("Israel refused to lift the siege on the Hezbollah stronghold.", "REJECT", {"LBN-HEZ"}),
+    ],
+)
+def test_target_of_the_promised_refused_or_threatened_act(run, text, category, recipients):
+    a = run(text)
+    assert kb(a, one(a, category).recipients) == recipients
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "place"),
+    [
+        ("Serbia threatened to cut off electricity to Pristina.", "THREATEN", "Pristina"),
+        ("Turkey agreed to supply water to Aleppo.", "AGREE", "Aleppo"),
+    ],
+)
+def test_a_city_the_intended_act_is_aimed_at_stands_for_its_people(run, text, category, place):
+    a = run(text)
+    assert phrases(a, one(a, category).recipient_phrases) == [place]
+
+
+def test_threat_against_unnamed_targets_keeps_the_phrase(run):
+    a = run("Russia threatened to strike Ukrainian cities.")
+    assert phrases(a, one(a, "THREATEN").recipient_phrases) == ["Ukrainian cities"]
+
+
+def test_conditional_threat_targets_who_must_meet_the_condition(run):
+    a = run("Russia threatened to halt the talks if Japan went ahead with the missile deployment.")
+    assert kb(a, one(a, "THREATEN").recipients) == {"JPN"}
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "place"),
+    [
+        ("Turkish authorities imposed a curfew in the town of Silopi.", "COERCE", "Silopi"),
+        ("The president will visit Amman next week.", "CONSULT", "Amman"),
+    ],
+)
+def test_place_stands_for_the_recipient_when_no_party_is_named(run, text, category, place):
+    v = one(run(text), category)
+    assert not v.recipients
+    assert phrases(run(text), v.recipient_phrases) == [place]
+
+
+def test_venue_of_talks_is_no_recipient(run):
+    a = run("The two ministers met in Geneva on Monday.")
+    v = one(a, "CONSULT")
+    assert not v.recipients and not v.recipient_phrases
+
+
+@pytest.mark.parametrize(
+    ("text", "actors", "recipients"),
+    [
+        ("Russia said on Tuesday that Sudan must return the captured helicopter.", {"RUS"}, {"SDN"}),
+        ("Authorities have been pressuring the union to cancel the strike.", set(), set()),
+    ],
+)
+def test_saying_another_party_must_act_is_a_demand(run, text, actors, recipients):
+    a = run(text)
+    v = one(a, "REQUEST")
+    assert kb(a, v.actors) == actors and kb(a, v.recipients) == recipients
+    assert v.recipients or phrases(a, v.recipient_phrases) == ["the union"]
+
+
+def test_demonym_on_a_protest_noun_names_its_people(run):
+    a = run("Kurdish riots against the new law continued on Friday.")
+    v = one(a, "PROTEST")
+    assert not v.actors and phrases(a, v.actor_phrases) == ["Kurdish"]
+
+
 def test_a_warning_about_the_past_is_a_report_not_a_threat(run):
     a = run("The UN warned that Russia attacked Ukraine.")
     assert [v.category for v in a.events] == ["ASSAULT"]
@@ -329,6 +426,45 @@ def test_empty_and_eventless_documents(run):
 )
 def test_status(run, text, category, status):
     assert one(run(text), category).status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "act", "intent", "mode"),
+    [
+        ("Pakistan plans to hold talks with the Taliban next week.", "CONSULT", "AGREE", None),
+        ("Turkish police will extend the curfew in Silopi.", "COERCE", "THREATEN", "restrict"),
+        ("The rebels said they would not meet the UN envoy.", "CONSULT", "REJECT", "meet"),
+    ],
+)
+def test_a_stated_intent_is_coded_next_to_the_act(run, text, act, intent, mode):
+    a = run(text)
+    v, i = one(a, act), one(a, intent)
+    assert v.status in ("planned", "negated")
+    assert i.status in ("asserted", "claimed") and i.mode == mode
+    assert i.trigger == v.trigger and i.recipients == v.recipients
+    assert i.confidence > v.confidence  # the statement is what the sentence reports
+
+
+def test_readiness_to_act_is_a_stated_intent(run):
+    a = run("Jordan is ready to send aid to Lebanon.")
+    assert kb(a, one(a, "AGREE").recipients) == {"LBN"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rebels tried to storm the base.",  # an attempt, not a statement of intent
+        "Russia is expected to attack the town.",  # a prediction
+        "Russia will deploy troops to Belarus.",  # announced posture is the mobilization itself
+        "Germany demanded that Russia withdraw its troops.",  # asked for, not promised
+        "Iran and Iraq agreed to reopen the border crossing.",  # the verb already codes the promise
+    ],
+)
+def test_no_intent_without_a_statement_of_one(run, text):
+    a = run(text)
+    assert [v.category for v in a.events].count("AGREE") <= 1
+    assert not [v for v in a.events if v.category == "THREATEN"]
+    assert not [v for v in a.events if v.why.startswith("a planned") or v.why.startswith("a negated")]
 
 
 def test_denial_is_attributed_to_the_denier(run):
@@ -468,7 +604,8 @@ def test_example_instructions_to_the_coordination_framework(example):
 
 def test_example_protests_and_crackdown(example):
     a = example
-    protest = [v for v in a.events if v.category == "PROTEST"]
+    # the first protest with a place ("the ongoing Iranian uprising" before it is one too, placeless)
+    protest = [v for v in a.events if v.category == "PROTEST" and v.places]
     assert protest and {a.get(p).name for p in protest[0].places} == {"Khuzestan", "Kermanshah"}
     crackdown = [v for v in a.events if v.trigger == "crackdown"]
     assert crackdown and crackdown[0].category == "COERCE"

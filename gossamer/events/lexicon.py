@@ -28,6 +28,7 @@ ENTRY_KEYS = frozenset(
         "needs",
         "object_in",
         "xcomp_in",
+        "modal_in",
         "theme",
         "of",
         "content_mode",
@@ -52,6 +53,7 @@ class Entry:
     needs: tuple[tuple[str, str], ...]  # (role, kind)
     object_in: frozenset[str]
     xcomp_in: frozenset[str]
+    modal_in: frozenset[str]  # a modal one of which must be on the verb's that-clause ("said X must ...")
     theme_force: bool
     of_role: str  # actor / recipient
     content_mode: bool
@@ -103,6 +105,19 @@ class Lexicon:
     content_default: dict[str, str | None]
     skip_deps: frozenset[str]
     possessive_patient: frozenset[str]
+    clause_subject_categories: frozenset[str]
+    intended_act_categories: frozenset[str]
+    author_categories: frozenset[str]
+    author_preps: frozenset[str]
+    author_nouns: frozenset[str]
+    condition_subject_categories: frozenset[str]
+    condition_marks: frozenset[str]
+    place_recipient_categories: frozenset[str]
+    place_recipient_modes: frozenset[str]
+    intents: dict[str, dict[str, str]]  # status -> {act category: intent category}
+    intent_modes: dict[str, dict[str, str]]  # intent category -> {act category[/mode]: mode}
+    statement_aux: frozenset[str]
+    statement_heads: frozenset[str]
     object_control: frozenset[str]
     motion_verbs: frozenset[str]
     modes: dict[str, frozenset[str]]
@@ -168,12 +183,13 @@ def _entry(
         head, rest = words[0], words[1:]
     object_in = frozenset(w.lower() for w in raw.get("object_in") or ())
     xcomp_in = frozenset(w.lower() for w in raw.get("xcomp_in") or ())
+    modal_in = frozenset(w.lower() for w in raw.get("modal_in") or ())
     of_role = raw.get("of", section.get("of", "recipient"))
     if of_role not in ("actor", "recipient"):
         raise ValueError(f"plover.yaml {category}/{key}: `of` must be actor or recipient")
     # an object list names the construction more surely than a particle does ("fire missiles at"
     # is heavy weapons even though "fire at" also matches)
-    specificity = len(needs) + (2 if object_in else 0) + (1 if xcomp_in else 0) + len(rest)
+    specificity = len(needs) + (2 if object_in else 0) + (1 if xcomp_in or modal_in else 0) + len(rest)
     return Entry(
         key=key,
         pos=pos,
@@ -185,6 +201,7 @@ def _entry(
         needs=tuple(needs),
         object_in=object_in,
         xcomp_in=xcomp_in,
+        modal_in=modal_in,
         theme_force=raw.get("theme") == "force",
         of_role=of_role,
         content_mode=bool(raw.get("content_mode")),
@@ -193,6 +210,25 @@ def _entry(
         specificity=specificity,
         order=order,
     )
+
+
+def _intents(
+    raw: dict[str, Any], modes: dict[str, frozenset[str]]
+) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """The `intents` tables, checked: categories known, modes the intent category has."""
+    table: dict[str, dict[str, str]] = {}
+    for status in ("planned", "negated"):
+        rows = {str(k): str(v) for k, v in (raw.get(status) or {}).items()}
+        _categories(list(rows) + list(rows.values()))
+        table[status] = rows
+    mode_table: dict[str, dict[str, str]] = {}
+    for cat, rows in (raw.get("modes") or {}).items():
+        _categories([cat] + [str(k).split("/")[0] for k in rows])
+        bad = [m for m in rows.values() if m not in modes.get(cat, frozenset())]
+        if bad:
+            raise ValueError(f"plover.yaml intents modes {cat}: {bad} are not {cat} modes")
+        mode_table[cat] = {str(k): str(v) for k, v in rows.items()}
+    return table, mode_table
 
 
 def build_lexicon(data: dict[str, Any]) -> Lexicon:
@@ -282,6 +318,8 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
     pp = data["place_preps"]["preps"]
     q = data["quantities"]
     hist = data["historical"]
+    rr = data["recipient_roles"]
+    intents, intent_modes = _intents(data["intents"], modes)
     content_modes: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
     content_default: dict[str, str | None] = {}
     for cat, table in data["content_modes"].items():
@@ -338,6 +376,19 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         content_default=content_default,
         skip_deps=frozenset(data["adjective_forms"]["skip_deps"]),
         possessive_patient=frozenset(data["possessive_patient"]["nouns"]),
+        clause_subject_categories=_categories(rr["clause_subject"]),
+        intended_act_categories=_categories(rr["intended_act"]),
+        author_categories=_categories(rr["author_categories"]),
+        author_preps=frozenset(rr["author_preps"]),
+        author_nouns=frozenset(str(w).lower() for w in rr["author_nouns"]),
+        condition_subject_categories=_categories(rr["condition_subject"]),
+        condition_marks=frozenset(rr["condition_marks"]),
+        place_recipient_categories=_categories(rr["place_categories"]),
+        place_recipient_modes=frozenset(rr["place_modes"]),
+        intents=intents,
+        intent_modes=intent_modes,
+        statement_aux=frozenset(str(w).lower() for w in data["intents"]["statement_aux"]),
+        statement_heads=frozenset(str(w).lower() for w in data["intents"]["statement_heads"]),
         object_control=frozenset(data["object_control"]["verbs"]),
         motion_verbs=frozenset(data["motion_verbs"]["verbs"]),
         modes=modes,

@@ -136,7 +136,7 @@ class Resolver:
     def _one(self, t: Node, depth: int) -> list[Part]:
         eid = self.index.entity[t.i]
         if eid is not None and eid in self.entities:
-            return [self._entity_part(eid, t, "entity")]
+            return [self.entity_part(eid, t, "entity")]
         if t.tag_ in ("WDT", "WP") and t.head.dep_ == "relcl" and t.head.head.pos_ in ("NOUN", "PROPN"):
             return self._one(t.head.head, depth + 1)  # "the militia that attacked": the militia
         if t.pos_ == "PRON":
@@ -173,7 +173,7 @@ class Resolver:
                     eid = self.index.entity[c.i]
                     if eid is not None and eid in self.entities:
                         return self._carry(
-                            [self._entity_part(eid, c, "entity")],
+                            [self.entity_part(eid, c, "entity")],
                             t,
                             np_span(t, self.table),
                             f"owner of '{t.text}'",
@@ -199,7 +199,7 @@ class Resolver:
             spans=[span],
         )
 
-    def _entity_part(self, eid: str, t: Node, how: str) -> Part:
+    def entity_part(self, eid: str, t: Node, how: str) -> Part:
         e = self.entities[eid]
         force = ARMED_TYPES.get(e.type) or ARMED_SECTORS.get(e.sector or "")
         if force is None and e.type == "GOVERNMENT" and e.sector == "MIL":
@@ -258,13 +258,13 @@ class Resolver:
                     lemma in lex.groups["state"] or low in lex.groups["state"]
                 )
                 if not self._is_state(eid) and c.dep_ != "amod" or self._is_state(eid) and state_people:
-                    parts = [self._entity_part(eid, c, "entity")]
+                    parts = [self.entity_part(eid, c, "entity")]
                     # "Iraqi and Iranian delegations": each conjoined modifier names a party
                     for m in conjuncts(c)[1:]:
                         other = self.index.entity[m.i]
                         if other is not None and other in self.entities and other != eid:
                             if self._is_state(other) == self._is_state(eid):
-                                parts.append(self._entity_part(other, m, "entity"))
+                                parts.append(self.entity_part(other, m, "entity"))
                     return self._carry(parts, t, own, f"'{c.text} {t.text}'")
         # a membership preposition the parser hung elsewhere: "proxies within the Framework"
         j = t.i + 1
@@ -280,7 +280,7 @@ class Resolver:
                     if eid is not None and eid in self.entities:
                         if self._is_state(eid) and phrase != ("of",):
                             break
-                        part = self._entity_part(eid, self.table.node(k), "entity")
+                        part = self.entity_part(eid, self.table.node(k), "entity")
                         return self._carry([part], t, own, f"'{t.text} {' '.join(phrase)} ...'")
                     if (
                         self.table.pos[k] in _LINK_SKIP_POS
@@ -336,7 +336,7 @@ class Resolver:
             eid = self.index.entity[k]
             if eid is not None and eid in self.entities:
                 if not any(eid in p.entities for p in found):
-                    found.append(self._entity_part(eid, self.table.node(k), "entity"))
+                    found.append(self.entity_part(eid, self.table.node(k), "entity"))
                 while k < len(doc) and self.index.entity[k] == eid:
                     k += 1
                 continue
@@ -389,7 +389,7 @@ class Resolver:
             for trig, actors in reversed(self.events):
                 if trig < t.i and sent - self.sent_of[trig] <= 3:
                     parts = [
-                        self._entity_part(a, t, f"pronoun '{t.text}'") for a in actors if a in self.entities
+                        self.entity_part(a, t, f"pronoun '{t.text}'") for a in actors if a in self.entities
                     ]
                     for p in parts:
                         p.pronoun = True
@@ -401,7 +401,7 @@ class Resolver:
             return []
         if eid is None:
             return []
-        part = self._entity_part(eid, t, f"pronoun '{t.text}'")
+        part = self.entity_part(eid, t, f"pronoun '{t.text}'")
         part.pronoun = True
         return [part]
 

@@ -16,6 +16,12 @@ A noun under a support verb ("carried out an attack", "issued instructions", "to
 crackdown") is one event: the noun decides the category and the verb's subject is the actor. A
 verb that only reports the noun ("sources tracked the crossing") is its frame, not an event. A
 casualty verb whose subject is an event noun ("the airstrike killed 12") adds to that event.
+
+An event with no recipient yet takes one from the constructions `recipient_roles` in plover.yaml
+lists: the subject of a demanded that-clause, the author of what is rejected or asked for, the
+target of the promised, refused or threatened act, the subject of a threat's condition, or the place
+the act is done in. An act its actor states as planned or refuses is also coded as the promise,
+threat or refusal it expresses (`intents`).
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ from ..nlp import Parsed
 _WORD_DEPS = frozenset({"prt", "prep", "dobj", "advmod", "acomp", "dative", "npadvmod", "attr", "xcomp", "agent",
                         "oprd"})  # fmt: skip
 _MAX_CONTENT = 30
+AUTHOR = "author"  # a recipient_toks label: who made (or is to give) the thing acted on
 _CONTENT_POS = frozenset({"NOUN", "VERB", "PROPN"})
 
 
@@ -112,6 +119,7 @@ class _Coder:
         self.times = {t.id: t for t in analysis.times}
         self.quantities = {q.id: q for q in analysis.quantities}
         self.published = parse_date(analysis.document.published)
+        self._categories: dict[int, str] = {}  # trigger token -> category of its draft (for intents)
         # nouns that stand for the people doing them ("crackdown on protests")
         self.people_events = frozenset(
             h
@@ -177,6 +185,7 @@ class _Coder:
             if d.absorbs is not None:
                 drafts.pop(d.absorbs, None)
         self._merge(drafts)
+        self._categories = {i: d.entry.category for i, d in drafts.items()}
         for i in sorted(drafts):
             self._emit(drafts[i])
 
@@ -401,6 +410,10 @@ class _Coder:
                 ]
                 if extra:
                     slots = replace(slots, recipient_toks=slots.recipient_toks + extra)
+        if pos == "verb" and entry.category in self.lex.author_categories:
+            slots = self._with_authors(slots, extra_objects, entry.category)
+        if entry.modal_in and not self._modal_clause(tok, entry.modal_in):
+            return None
         if entry.xcomp_in and not any(x.lemma_.lower() in entry.xcomp_in for x in slots.xcomps):
             return None
         if entry.category == "THREATEN" and pos == "verb":
@@ -457,6 +470,44 @@ class _Coder:
                 break
         return Draft(tok, entry, slots, actors, recipients, mode, (lo, hi), why, absorbs)
 
+    def _modal_clause(self, verb: Node, modals: frozenset[str]) -> bool:
+        """Whether a that-clause of `verb` carries one of `modals` ("said that Sudan must return")."""
+        return any(
+            c.dep_ == "ccomp"
+            and c.pos_ in VERBAL
+            and any(k.dep_ in ("aux", "auxpass") and k.lower_ in modals for k in c.children)
+            for c in verb.children
+        )
+
+    def _with_authors(self, slots: Slots, extra_objects: list[Node], category: str) -> Slots:
+        """Add the author of what is accepted, rejected or asked for as a recipient ("rejected an
+        offer from Cairo", "rejected the Egyptian plan"); a REQUEST's "from" on the verb names
+        whom it is asked of when the object is such a thing ("sought help from the UN")."""
+        objects_ = slots.object_toks + extra_objects
+        found = [(o, AUTHOR) for t in objects_ for o in self._authors(t)]
+        if category == "REQUEST" and any(self._is_author_noun(t) for t in objects_):
+            found += [(o, AUTHOR) for o, p in slots.recipient_toks if p in self.lex.author_preps]
+        if not found:
+            return slots
+        return replace(slots, recipient_toks=slots.recipient_toks + found)
+
+    def _is_author_noun(self, t: Node) -> bool:
+        return t.pos_ == "NOUN" and (
+            t.lemma_.lower() in self.lex.author_nouns or t.lower_ in self.lex.author_nouns
+        )
+
+    def _authors(self, t: Node) -> list[Node]:
+        """Who made a proposal-like noun: its "from"/"by" object, possessor, or a named modifier."""
+        if not self._is_author_noun(t):
+            return []
+        out = [o for p, o in prep_objects(t) if p in self.lex.author_preps]
+        for c in t.children:
+            if c.dep_ == "poss" or (
+                c.dep_ in ("amod", "compound", "nmod") and c.i < t.i and self.index.entity[c.i] is not None
+            ):
+                out.append(c)
+        return out
+
     def _trigger_span(self, toks: list[int], head: Node) -> tuple[int, int]:
         """The trigger mention: the head plus the words of the entry that touch it."""
         lo = hi = head.i
@@ -480,7 +531,11 @@ class _Coder:
                 recipients += parts
                 continue
             if how.startswith("modifier") and entry.category == "PROTEST":
-                continue  # "Iranian protests": where, not the state
+                # "Palestinian riots": the people the word names protest, not the state
+                people = Part(phrase=(t.i, t.i + 1), head=t.i, civilian=True, how=how, spans=[(t.i, t.i + 1)])
+                actors.append(people)
+                why.append(f"actors from {how} (its people)")
+                continue
             if parts:
                 actors += parts
                 why.append(f"actors from {how}" + _how(parts))
@@ -512,7 +567,11 @@ class _Coder:
                         parts = parts[1:]
                     recipients += parts
                 continue
-            if prep not in lex.recipient_preps and not any(prep in alts for alts in entry.words):
+            if (
+                prep not in lex.recipient_preps
+                and prep != AUTHOR
+                and not any(prep in alts for alts in entry.words)
+            ):
                 continue
             if self.index.place[t.i] is not None and (
                 self.index.entity[t.i] is None
@@ -646,21 +705,98 @@ class _Coder:
         # a verbal act about an event is aimed at whoever did it ("condemned the Israeli airstrike");
         # a threat at whoever would suffer it ("warned it would strike Israel")
         for d in drafts.values():
-            if d.entry.category not in self.lex.verbal_categories or d.recipients:
+            if d.recipients:
                 continue
-            threat = d.entry.category == "THREATEN"
-            for t in d.slots.object_toks + [c for c in d.slots.content if c.pos_ in VERBAL]:
-                other = drafts.get(t.i)
-                if other is None or other is d:
+            if d.entry.category in self.lex.verbal_categories:
+                self._aimed_by_event(d, drafts)
+            if not d.extra_recipients and d.entry.category in self.lex.clause_subject_categories:
+                self._recipients_from(d, self._clause_subjects(d), "the subject of its that-clause")
+            if not d.extra_recipients and d.entry.category in self.lex.intended_act_categories:
+                self._recipients_from(d, self._intended_targets(d), "the target of the act it is about")
+            if not d.extra_recipients and d.entry.category in self.lex.condition_subject_categories:
+                self._recipients_from(d, self._condition_subjects(d), "the subject of its condition")
+
+    def _aimed_by_event(self, d: Draft, drafts: dict[int, Draft]) -> None:
+        """A verbal act about an event is aimed at whoever did it ("condemned the Israeli
+        airstrike"); a threat at whoever would suffer it ("warned it would strike Israel")."""
+        threat = d.entry.category == "THREATEN"
+        for t in d.slots.object_toks + [c for c in d.slots.content if c.pos_ in VERBAL]:
+            other = drafts.get(t.i)
+            if other is None or other is d:
+                continue
+            aimed = [p for p in other.recipients if p.entities] if threat else other.actors
+            aimed = [p for p in aimed if not _same(p, d.actors)]
+            if aimed:
+                d.extra_recipients += aimed
+                d.why.append(f"recipients: the {'target' if threat else 'actors'} of '{other.token.text}'")
+                return
+
+    def _recipients_from(self, d: Draft, toks: list[Node], how: str) -> None:
+        parts: list[Part] = []
+        for t in toks:
+            pid = self.index.place[t.i]
+            if pid is not None and self.index.entity[t.i] is None:
+                # a place named as the one who must act or who is threatened, promised or refused
+                # stands for its government or people ("unless Baghdad ...", "ties with Kinshasa")
+                part = self._place_part(pid, t)
+                if part is not None:
+                    parts.append(part)
+                continue
+            parts += [p for p in self._resolve(t) if p.force != "weapons" or p.entities]
+        parts = [p for p in _dedupe(parts) if not _same(p, d.actors)]
+        if parts:
+            d.extra_recipients += parts
+            d.why.append(f"recipients: {how}")
+
+    def _clause_subjects(self, d: Draft) -> list[Node]:
+        """Subjects of the trigger's that-clause: "demanded that Hamas renounce ...", "its demand
+        that the government resign" (a mandative or reported clause, not a relative one)."""
+        tok = d.slots.np or d.token
+        out: list[Node] = []
+        for c in tok.children:
+            if c.pos_ not in VERBAL or c.dep_ not in ("ccomp", "acl"):
+                continue
+            kids = list(c.children)
+            if c.dep_ == "acl" and not any(k.dep_ == "mark" and k.lower_ == "that" for k in kids):
+                continue  # "the demand made by ...", "demands to ...": no clause of its own
+            out += [k for k in kids if k.dep_ == "nsubj" and k.tag_ not in ("WDT", "WP")]
+        return out
+
+    def _condition_subjects(self, d: Draft) -> list[Node]:
+        """Subjects of an "if"/"unless" clause on the trigger or on the act it is about: "threatened
+        to halt the talks if Tokyo went ahead" is aimed at Tokyo."""
+        tok = d.slots.np or d.token
+        heads = [tok] + [c for c in tok.children if c.pos_ in VERBAL and c.dep_ in ("xcomp", "acl", "ccomp")]
+        out: list[Node] = []
+        for h in heads:
+            for c in h.children:
+                if c.dep_ != "advcl" or c.pos_ not in VERBAL:
                     continue
-                aimed = [p for p in other.recipients if p.entities] if threat else other.actors
-                aimed = [p for p in aimed if not _same(p, d.actors)]
-                if aimed:
-                    d.extra_recipients += aimed
-                    d.why.append(
-                        f"recipients: the {'target' if threat else 'actors'} of '{other.token.text}'"
-                    )
-                    break
+                if any(k.dep_ == "mark" and k.lower_ in self.lex.condition_marks for k in c.children):
+                    out += [k for k in c.children if k.dep_ in ("nsubj", "nsubjpass")]
+        return out
+
+    def _intended_targets(self, d: Draft) -> list[Node]:
+        """Whom the act a promise, refusal or threat is about is aimed at: "threatened to cut
+        ties with X", "agreed to supply fuel to X", "refused to lift the curfew on X"."""
+        lex = self.lex
+        tok = d.slots.np or d.token
+        acts = [c for c in tok.children if c.pos_ in VERBAL and c.dep_ in ("xcomp", "acl")]
+        acts += [c for c in tok.children if c.pos_ in VERBAL and c.dep_ == "ccomp" and irrealis(c, self.cues)]
+        by_prep: list[Node] = []
+        direct: list[Node] = []
+        for act in acts:
+            heads = [act] + [c for c in act.children if c.dep_ == "prt"]
+            objs = objects(act)
+            for h in heads + objs:
+                for p, o in prep_objects(h):
+                    if p in lex.recipient_preps and p not in ("for",) or p == "for" and h in objs:
+                        by_prep.append(o)
+                        by_prep += self._authors(o)
+            for o in objs:
+                by_prep += self._authors(o)
+                direct.append(o)
+        return by_prep or direct
 
     # ------------------------------------------------------------------ output
 
@@ -682,6 +818,14 @@ class _Coder:
         recipient_phrases = _phrases(recipients, self.table)
 
         place_ids, place_how = self._places(d, clause, actors)
+        named = bool(recipient_ids)  # for the confidence: a place read as the recipient adds none
+        if not recipients and place_ids and self._place_is_target(d, place_how):
+            part = self._place_part(place_ids[0], tok)
+            if part is not None and not _same(part, actors):
+                recipients = [part]
+                recipient_ids = [e for e in _ids(recipients) if e not in actor_ids]
+                recipient_phrases = _phrases(recipients, self.table)
+                d.why.append("recipients: the place it is done in or to")
         if not (actor_ids or recipient_ids or actor_phrases or recipient_phrases or place_ids):
             return  # nobody and nowhere: not worth an event
         time_id, time_how = self._time(tok, clause, d)
@@ -709,7 +853,7 @@ class _Coder:
             conf -= 0.1
         if actors and all(p.pronoun for p in actors):
             conf -= 0.1
-        if not actor_ids and not recipient_ids:
+        if not actor_ids and not named:
             conf -= 0.05
         if d.slots.support is not None:
             conf += 0.05
@@ -719,31 +863,92 @@ class _Coder:
 
         tb = self.table
         s, e = tb.idx[d.span[0]], tb.end[d.span[1] - 1]
-        self.analysis.new(
-            Event,
-            s,
-            e,
-            category=d.entry.category,
-            mode=d.mode,
-            context=list(d.entry.context),
-            trigger=self.analysis.document.text[s:e],
-            actors=actor_ids,
-            recipients=recipient_ids,
-            actor_phrases=actor_phrases,
-            recipient_phrases=recipient_phrases,
-            place=place_ids[0] if place_ids else None,
-            places=place_ids,
-            time=time_id,
-            size=size,
-            dead=dead,
-            injured=injured,
-            status=status,
-            attributed_to=frame.as_dict(self.analysis.document.text, chain) if frame is not None else None,
-            historical=bool(past),
-            clause=[tb.idx[c_lo], tb.end[c_hi]],
-            why="; ".join(why),
-            confidence=conf,
-        )
+        fields: dict[str, object] = {
+            "category": d.entry.category,
+            "mode": d.mode,
+            "context": list(d.entry.context),
+            "trigger": self.analysis.document.text[s:e],
+            "actors": actor_ids,
+            "recipients": recipient_ids,
+            "actor_phrases": actor_phrases,
+            "recipient_phrases": recipient_phrases,
+            "place": place_ids[0] if place_ids else None,
+            "places": place_ids,
+            "time": time_id,
+            "size": size,
+            "dead": dead,
+            "injured": injured,
+            "status": status,
+            "attributed_to": frame.as_dict(self.analysis.document.text, chain) if frame is not None else None,
+            "historical": bool(past),
+            "clause": [tb.idx[c_lo], tb.end[c_hi]],
+            "why": "; ".join(why),
+            "confidence": conf,
+        }
+        self.analysis.new(Event, s, e, **fields)
+        intent = None if past else self._intent(d, status, status_why)
+        if intent is not None:
+            category, mode = intent
+            if status in ("hypothetical", "threatened", "negated", "denied"):
+                conf += 0.1  # the statement itself is made, whatever becomes of the act
+            fields.update(
+                category=category,
+                mode=mode,
+                context=[],
+                status="claimed" if frame is not None else "asserted",
+                dead=None,
+                injured=None,
+                why="; ".join(
+                    [f"a {status} {d.entry.category} act stated: {category} (plover.yaml intents)"] + why
+                ),
+                confidence=round(min(0.95, conf + 0.05), 2),
+            )
+            self.analysis.new(Event, s, e, **fields)
+
+    def _anchor_verb(self, d: Draft) -> Node:
+        return d.slots.anchor if d.slots.anchor.pos_ in VERBAL else d.token
+
+    def _future(self, d: Draft) -> bool:
+        """A future or reported-speech auxiliary on the act's verb ("will visit", "would not meet")."""
+        aux = self.lex.statement_aux
+        return any(c.dep_ == "aux" and c.lower_ in aux for c in self._anchor_verb(d).children)
+
+    def _declared(self, d: Draft) -> bool:
+        """A verb or adjective of declared intention governing the act ("plans to hold talks",
+        "is ready to host", "has decided to send")."""
+        lex = self.lex
+        node = self._anchor_verb(d)
+        for _ in range(4):  # "is ready to", "has decided to", "plans to begin to"
+            if node.dep_ not in ("xcomp", "ccomp") or node.head.i == node.i:
+                return False
+            node = node.head
+            if node.lemma_.lower() in lex.statement_heads:
+                return True
+        return False
+
+    def _intent(self, d: Draft, status: str, status_why: str) -> tuple[str, str | None] | None:
+        """The promise, threat or refusal a planned or negated act states ("will visit Amman":
+        AGREE; "will extend the curfew": THREATEN; "would not meet": REJECT), unless a governing
+        verb already codes it ("agreed to reopen", "refused to meet") or the act is only the
+        purpose of another ("staged a rally to demand ...")."""
+        lex = self.lex
+        declared = self._declared(d)
+        if declared and status in ("asserted", "claimed"):
+            status = "planned"  # "is ready to send aid": the adjective gives no status of its own
+        category = lex.intents.get(status, {}).get(d.entry.category)
+        if category is None or not (declared or self._future(d)):
+            return None
+        heads = self.table.head
+        k = d.token.i
+        for _ in range(40):  # the verbs above the act
+            if heads[k] == k:
+                break
+            k = heads[k]
+            if self._categories.get(k) == category:
+                return None
+        modes = lex.intent_modes.get(category, {})
+        mode = modes.get(f"{d.entry.category}/{d.mode}") or modes.get(d.entry.category)
+        return category, mode
 
     def _places(self, d: Draft, clause: list[int], actors: list[Part]) -> tuple[list[str], str]:
         """Places attached by a preposition first, then by position after the trigger, then the clause."""
@@ -812,6 +1017,33 @@ class _Coder:
             if pid not in out:
                 out.append(pid)
         return out, how
+
+    def _place_is_target(self, d: Draft, how: str) -> bool:
+        """Whether the event's place stands for its recipient: a place tied to the act by a
+        preposition in the categories listed, or any place of a visit (the host)."""
+        lex = self.lex
+        if (d.mode or "") in lex.place_recipient_modes:
+            return True
+        return d.entry.category in lex.place_recipient_categories and how.startswith("place from")
+
+    def _place_part(self, pid: str, tok: Node) -> Part | None:
+        """The mention of place `pid` nearest the trigger in its sentence, as a participant: the
+        entity when the place is also one (a state), else the place name as a phrase."""
+        tb, index = self.table, self.index
+        sent = tb.sent[tok.i]
+        hits = [k for k in range(len(tb.lower)) if tb.sent[k] == sent and index.place[k] == pid]
+        if not hits:
+            return None
+        k = min(hits, key=lambda h: abs(h - tok.i))
+        eid = index.entity[k]
+        if eid is not None and eid in self.resolver.entities:
+            return self.resolver.entity_part(eid, tb.node(k), "place")
+        lo = hi = k
+        while lo - 1 >= 0 and index.place[lo - 1] == pid:
+            lo -= 1
+        while hi + 1 < len(tb.lower) and index.place[hi + 1] == pid:
+            hi += 1
+        return Part(phrase=(lo, hi + 1), head=k, how="place", spans=[(lo, hi + 1)])
 
     def _entity_tokens(self, p: Part, sent: int) -> list[int]:
         """Tokens of the part's entities' mentions in the trigger's sentence."""
