@@ -518,3 +518,51 @@ def test_surname_of_a_person_named_in_full_is_not_a_town(places, text, surname, 
     assert not any(s == at for p in literal for s, _ in p.mentions)
     if place is not None:  # "flew to Paris": a place label and a preposition keep it a place
         assert by_name(literal, analysis, place) is not None
+
+
+# ------------------------------------------------------------------ the outlet's country
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("https://www.example.iq/news/1", "IQ"),
+        ("https://news.example.co.uk/world", "GB"),  # IANA: .uk, ISO GB
+        ("example.pk/story", "PK"),  # no scheme
+        ("https://example.com/a", None),
+        ("https://example.tv/a", None),  # a ccTLD sold as a generic name
+        ("https://example.io/a", None),
+        ("https://example.eu/a", None),  # not one country
+        ("https://[::1/oops", None),  # malformed: no hint, no error
+        ("", None),
+        (None, None),
+    ],
+)
+def test_domain_country(url, code):
+    from gossamer.gazetteer.outlets import domain_country
+
+    assert domain_country(url) == code
+
+
+def test_outlet_country_from_metadata_wins_over_the_domain():
+    from gossamer.gazetteer.outlets import outlet_country
+    from gossamer.model import Document
+
+    assert outlet_country(Document(text="x", url="https://example.iq/", meta={"extra": {"outlet_country": "PAK"}})) == "PK"
+    assert outlet_country(Document(text="x", meta={"extra": {"country": "Pakistan"}})) == "PK"
+    assert outlet_country(Document(text="x", url="https://example.iq/", meta={"extra": {"country": "Atlantis"}})) == "IQ"
+    assert outlet_country(Document(text="x")) is None
+
+
+def test_the_outlets_country_settles_a_name_the_text_leaves_open(make, stage):
+    text = "Police in Hyderabad said two men were arrested after a clash near the old market."
+
+    def where(**meta) -> str | None:
+        analysis, parsed = make(text, **meta)
+        stage(analysis, parsed)
+        (place,) = literal_places(analysis.places)
+        return place.country
+
+    assert where(url="https://www.example.pk/local/1") == "PK"
+    assert where(url="https://www.example.in/local/1") == "IN"
+    assert where(meta={"extra": {"outlet_country": "PK"}}) == "PK"

@@ -30,7 +30,9 @@ weights for countries, continents, regions, admin1s, counties and features; capi
 seats up; towns reached through a mere alternate name down), the cue ("province" wants an admin1,
 "crossing" a curated crossing), a qualifier ("Paris, Texas"), and the document's context, built
 in rounds: the share of the document's other readings in the candidate's country and admin1,
-closeness to the other readings' points, admin1s and countries named outright. A town named like
+closeness to the other readings' points, admin1s and countries named outright, and the outlet's
+country when its metadata or URL domain gives one (`gossamer.gazetteer.outlets`: "Hyderabad" in a
+paper at example.pk is the one in Sindh), counted as one more country named. A town named like
 a country, region or province gains only a little from context ("Mexico" in a Texas story is
 still the country). Mentions of one name share one reading (one sense per discourse) unless their
 cues differ. `score` is the winner's softmax share among candidates.
@@ -53,6 +55,7 @@ from spacy.tokens import Doc
 
 from ..gazetteer import ADMIN1, CITY, COUNTRY, FEATURE, Gazetteer, distance_km, load_gazetteer
 from ..gazetteer.build import abbrev_key
+from ..gazetteer.outlets import outlet_country
 from ..gazetteer.sources import lexicon
 from ..model import Analysis, Place, literal_places
 from ..nlp import Parsed
@@ -260,6 +263,7 @@ class PlaceStage:
         if n == 0:
             return
         blocked, actor_spans, countries = self._entity_views(analysis, doc)
+        countries |= _outlet(analysis)
         ent_of = [-1] * n
         ents = list(doc.ents)
         for e_i, ent in enumerate(ents):
@@ -947,6 +951,7 @@ class PlaceStage:
         mentions, countries = parsed.cache.get(CONTEXT_KEY) or ([], None)
         if countries is None:
             countries = {e.country for e in analysis.entities if e.country and e.type in GEO_ACTOR_TYPES}
+            countries |= _outlet(analysis)
         own = {(mt.start, mt.end): mt for mt in mentions}
         given: list[_Mention | Place | None] = []
         for s, e in spans:
@@ -1153,6 +1158,12 @@ def _focus(places: list[Place]) -> Place | None:
         )
 
     return max((p for p in located if p.country == main), key=weight)
+
+
+def _outlet(analysis: Analysis) -> set[str]:
+    """The outlet's country, as one more country the document names (see gazetteer.outlets)."""
+    code = outlet_country(analysis.document)
+    return {code} if code else set()
 
 
 def _surnames(ents: list[Any]) -> frozenset[str]:
