@@ -568,6 +568,129 @@ def test_historical_event_keeps_its_actor(run):
     assert v.mode == "seize" and kb(a, v.actors) == {"INT-IS"} and "historical" in v.why
 
 
+# --------------------------------------------------------------------------- coverage: lemmas, triggers, people
+
+
+@pytest.mark.parametrize(
+    ("word", "base"),
+    [("staged", "stage"), ("waging", "wage"), ("installed", "install"), ("stopped", "stop"),
+     ("carries", "carry"), ("raped", "rape")],
+)
+def test_base_forms_of_regular_verbs(word, base):
+    from gossamer.events.tokens import base_forms
+
+    assert base in base_forms(word)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "mode"),
+    [
+        # the small model lemmatizes "staged" as "stag" and "waged" as "wag": the support verb is lost
+        ("A jailed opposition leader staged a hunger strike in his cell on Monday.", "PROTEST", "hunger"),
+        ("Students staged a rally outside the ministry in Nairobi.", "PROTEST", "demo"),
+        ("The rebels have waged a campaign of attacks on army posts.", "ASSAULT", None),
+    ],
+)
+def test_a_misread_lemma_still_finds_the_support_verb(run, text, category, mode):
+    a = run(text)
+    v = one(a, category)
+    assert v.mode == mode and v.actor_phrases
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # CAMEO 1.1b3 143 (conduct strike)
+        ("Some 20,000 dock workers stopped work on Monday over a new pay law.", "PROTEST"),
+        # CAMEO 1.1b3 07 (provide aid)
+        ("The European Union gave Kenya 5 million dollars of aid for new schools.", "AID"),
+        # CAMEO 1.1b3 083 (accede to demands)
+        ("The Kenyan government accepted demands from Somali rebels for new talks.", "CONCEDE"),
+        # CAMEO 1.1b3 0811 (ease restrictions on political freedoms)
+        ("The Supreme Court cancelled restrictions on opposition newspapers.", "CONCEDE"),
+        # CAMEO 1.1b3 064 (share intelligence or information)
+        ("Turkish officials have shared evidence with Greece about the smuggling network.", "COOPERATE"),
+        # CAMEO 1.1b3 162 (reduce or stop aid)
+        ("The United Nations reduced food supplies to the refugee camp on Tuesday.", "SANCTION"),
+        ("Washington said it would prohibit all aid to the rebels in Syria.", "SANCTION"),
+        # CAMEO 1.1b3 166 (withdraw inspectors, observers)
+        ("The agency withdrew its inspectors from Iran on Monday.", "SANCTION"),
+        # CAMEO 1.1b3 114 (complain officially)
+        ("Lebanon complained to the United Nations about the air raids.", "ACCUSE"),
+        # CAMEO 1.1b3 154 (increase armed forces)
+        ("Israel has strengthened its forces along the border with Lebanon.", "MOBILIZE"),
+        # CAMEO 1.1b3 056 (forgive)
+        ("Opposition leaders have forgiven President Ruto for the crackdown.", "SUPPORT"),
+        # REQUEST: press or push for
+        ("Britain is pushing hard for a debt relief plan for Africa.", "REQUEST"),
+        # a rejection of what is proposed (CAMEO 1.1b3 12)
+        ("The opposition party opposed the plan to delay the election.", "REJECT"),
+    ],
+)
+def test_general_triggers_of_the_codebook(run, text, category):
+    a = run(text)
+    assert category in [v.category for v in a.events], [(v.category, v.trigger) for v in a.events]
+
+
+def test_accepting_an_agreement_formula_is_agree_and_a_demand_is_concede(run):
+    a = run("Denmark accepted a formula for ending its fishing dispute with Norway.")
+    assert [v.category for v in a.events] == ["AGREE"]
+    b = run("Denmark accepted the demands of the fishermen.")
+    assert [v.category for v in b.events] == ["CONCEDE"]
+
+
+def test_yielding_to_a_demand_is_aimed_at_who_made_it(run):
+    a = run("The Kenyan government accepted demands from Somali rebels for new talks.")
+    assert phrases(a, one(a, "CONCEDE").recipient_phrases) == ["Somali rebels"]
+
+
+def test_troops_given_are_no_recipient(run):
+    a = run("France is ready to contribute 2,000 troops to a peacekeeping force in Mali.")
+    v = one(a, "AGREE")
+    assert phrases(a, v.recipient_phrases) == ["a peacekeeping force"]
+
+
+def test_declining_to_resign_is_a_refusal(run):
+    a = run("The defence minister has declined to resign despite growing pressure.")
+    assert one(a, "REJECT").mode == "yield"
+
+
+def test_refusing_refugees_is_a_refusal_of_aid(run):
+    a = run("Syria says it will not accept any more refugees from Iraq.")
+    assert one(a, "REJECT").mode == "assist"
+
+
+def test_swearing_to_fight_is_a_threat(run):
+    a = run("The rebels have sworn to fight until they take the border villages.")
+    assert one(a, "THREATEN").mode == "violence"
+
+
+def test_readiness_of_the_subject_of_a_copula(run):
+    # "is prepared to impose": the adjective's subject is the copula's
+    a = run("The government is prepared to impose martial law in the capital.")
+    v = one(a, "THREATEN")
+    assert phrases(a, v.actor_phrases) == ["The government"]
+
+
+def test_people_named_by_a_plural_demonym_protest(run):
+    # "Kenyans" are the country's people: they protest (PROTEST), the state would complain (ACCUSE)
+    a = run("Thousands of Kenyans marched through Nairobi on Thursday to protest the new tax.")
+    assert {v.category for v in a.events} == {"PROTEST"}
+    b = run("Kenya protested the expulsion of its ambassador.")
+    assert "ACCUSE" in {v.category for v in b.events}
+
+
+def test_elders_are_participants(run):
+    a = run("Tribal elders demanded that the ministry be dissolved.")
+    assert phrases(a, one(a, "REQUEST").actor_phrases) == ["Tribal elders"]
+
+
+def test_demanding_the_release_of_a_detainee_is_no_concession(run):
+    # "accept" only yields with a demand as object; an offer is an AGREE
+    a = run("The rebels accepted an offer of talks from the government.")
+    assert "CONCEDE" not in {v.category for v in a.events}
+
+
 # --------------------------------------------------------------------------- the founding example
 
 
