@@ -601,30 +601,30 @@ def test_a_misread_lemma_still_finds_the_support_verb(run, text, category, mode)
     ("text", "category"),
     [
         # CAMEO 1.1b3 143 (conduct strike)
-        ("Some 20,000 dock workers stopped work on Monday over a new pay law.", "PROTEST"),
+        ("Nurses at three hospitals in Lagos stopped work to press for unpaid wages.", "PROTEST"),
         # CAMEO 1.1b3 07 (provide aid)
-        ("The European Union gave Kenya 5 million dollars of aid for new schools.", "AID"),
+        ("Japan gave Nepal a grant of 3 million dollars after the floods.", "AID"),
         # CAMEO 1.1b3 083 (accede to demands)
-        ("The Kenyan government accepted demands from Somali rebels for new talks.", "CONCEDE"),
+        ("The junta accepted demands from the student union for a new constitution.", "CONCEDE"),
         # CAMEO 1.1b3 0811 (ease restrictions on political freedoms)
-        ("The Supreme Court cancelled restrictions on opposition newspapers.", "CONCEDE"),
+        ("The new cabinet cancelled restrictions on foreign broadcasters.", "CONCEDE"),
         # CAMEO 1.1b3 064 (share intelligence or information)
-        ("Turkish officials have shared evidence with Greece about the smuggling network.", "COOPERATE"),
+        ("Interpol has shared evidence with Ghana about the cocaine route.", "COOPERATE"),
         # CAMEO 1.1b3 162 (reduce or stop aid)
-        ("The United Nations reduced food supplies to the refugee camp on Tuesday.", "SANCTION"),
-        ("Washington said it would prohibit all aid to the rebels in Syria.", "SANCTION"),
+        ("Donor governments reduced aid to the breakaway province.", "SANCTION"),
+        ("Ottawa banned all arms exports to the junta in Yangon.", "SANCTION"),
         # CAMEO 1.1b3 166 (withdraw inspectors, observers)
-        ("The agency withdrew its inspectors from Iran on Monday.", "SANCTION"),
+        ("The monitoring mission withdrew its observers from Donetsk.", "SANCTION"),
         # CAMEO 1.1b3 114 (complain officially)
-        ("Lebanon complained to the United Nations about the air raids.", "ACCUSE"),
+        ("Cyprus complained bitterly about the naval drills off its coast.", "ACCUSE"),
         # CAMEO 1.1b3 154 (increase armed forces)
-        ("Israel has strengthened its forces along the border with Lebanon.", "MOBILIZE"),
+        ("Armenia has strengthened its troops near the disputed corridor.", "MOBILIZE"),
         # CAMEO 1.1b3 056 (forgive)
         ("Opposition leaders have forgiven President Ruto for the crackdown.", "SUPPORT"),
         # REQUEST: press or push for
-        ("Britain is pushing hard for a debt relief plan for Africa.", "REQUEST"),
+        ("Brazilian diplomats pushed for a vote on the climate fund.", "REQUEST"),
         # a rejection of what is proposed (CAMEO 1.1b3 12)
-        ("The opposition party opposed the plan to delay the election.", "REJECT"),
+        ("The ruling coalition opposed the proposal to postpone the referendum.", "REJECT"),
     ],
 )
 def test_general_triggers_of_the_codebook(run, text, category):
@@ -633,56 +633,56 @@ def test_general_triggers_of_the_codebook(run, text, category):
 
 
 def test_accepting_an_agreement_formula_is_agree_and_a_demand_is_concede(run):
-    a = run("Denmark accepted a formula for ending its fishing dispute with Norway.")
+    a = run("Both fishing nations accepted a compromise drafted by Iceland.")
     assert [v.category for v in a.events] == ["AGREE"]
-    b = run("Denmark accepted the demands of the fishermen.")
+    b = run("The port authority accepted the demands of the striking dockers.")
     assert [v.category for v in b.events] == ["CONCEDE"]
 
 
 def test_yielding_to_a_demand_is_aimed_at_who_made_it(run):
-    a = run("The Kenyan government accepted demands from Somali rebels for new talks.")
-    assert phrases(a, one(a, "CONCEDE").recipient_phrases) == ["Somali rebels"]
+    a = run("The junta accepted demands from the student union for a new constitution.")
+    assert phrases(a, one(a, "CONCEDE").recipient_phrases) == ["the student union"]
 
 
 def test_troops_given_are_no_recipient(run):
-    a = run("France is ready to contribute 2,000 troops to a peacekeeping force in Mali.")
+    a = run("Ghana is ready to contribute 800 soldiers to a peacekeeping force in Somalia.")
     v = one(a, "AGREE")
     assert phrases(a, v.recipient_phrases) == ["a peacekeeping force"]
 
 
 def test_declining_to_resign_is_a_refusal(run):
-    a = run("The defence minister has declined to resign despite growing pressure.")
+    a = run("The embattled interior minister declined to step down after the vote.")
     assert one(a, "REJECT").mode == "yield"
 
 
 def test_refusing_refugees_is_a_refusal_of_aid(run):
-    a = run("Syria says it will not accept any more refugees from Iraq.")
+    a = run("Hungary said it would not admit migrants arriving from Serbia.")
     assert one(a, "REJECT").mode == "assist"
 
 
 def test_swearing_to_fight_is_a_threat(run):
-    a = run("The rebels have sworn to fight until they take the border villages.")
+    a = run("The separatists have sworn to fight on until the port falls.")
     assert one(a, "THREATEN").mode == "violence"
 
 
 def test_readiness_of_the_subject_of_a_copula(run):
     # "is prepared to impose": the adjective's subject is the copula's
-    a = run("The government is prepared to impose martial law in the capital.")
+    a = run("The junta is prepared to impose a curfew on the northern towns.")
     v = one(a, "THREATEN")
-    assert phrases(a, v.actor_phrases) == ["The government"]
+    assert phrases(a, v.actor_phrases) == ["The junta"]
 
 
 def test_people_named_by_a_plural_demonym_protest(run):
-    # "Kenyans" are the country's people: they protest (PROTEST), the state would complain (ACCUSE)
-    a = run("Thousands of Kenyans marched through Nairobi on Thursday to protest the new tax.")
+    # "Chileans" are the country's people: they protest (PROTEST), the state would complain (ACCUSE)
+    a = run("Hundreds of Chileans marched in Santiago to protest the pension reform.")
     assert {v.category for v in a.events} == {"PROTEST"}
-    b = run("Kenya protested the expulsion of its ambassador.")
+    b = run("Chile protested the expulsion of its consul.")
     assert "ACCUSE" in {v.category for v in b.events}
 
 
 def test_elders_are_participants(run):
-    a = run("Tribal elders demanded that the ministry be dissolved.")
-    assert phrases(a, one(a, "REQUEST").actor_phrases) == ["Tribal elders"]
+    a = run("Village elders demanded that the mine be closed.")
+    assert phrases(a, one(a, "REQUEST").actor_phrases) == ["Village elders"]
 
 
 def test_demanding_the_release_of_a_detainee_is_no_concession(run):
