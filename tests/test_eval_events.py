@@ -43,7 +43,7 @@ from gossamer.evaluate.events import (
     sniff_file,
     top_event,
 )
-from gossamer.model import PLOVER_CATEGORIES, Analysis, Document, Entity, Event
+from gossamer.model import PLOVER_CATEGORIES, Analysis, Document, Entity, Event, Place
 from gossamer.pipeline import Pipeline
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -410,6 +410,25 @@ def test_actor_matching_rules():
     assert not actor_matches(GoldActor("Peruvian official", "CHL"), lopez_c)
     assert not actor_matches(GoldActor("workers", "NGO"), un_c)
     assert not actor_matches(GoldActor("herders"), farmers_c)
+
+
+def test_a_phrase_matches_on_the_country_of_the_names_inside_it():
+    # "Chilean detainees" is coded CHL as CAMEO codes a group by its nationality; "Lima" stands for PER
+    a = _analysis("Troops beat Chilean detainees and shelled Lima.")
+    _entity(a, "Chilean", name="Chile", kb_id="CHL", country="CL", type="STATE")
+    s, e = _span(a.document.text, "Lima")
+    a.new(Place, s, e, name="Lima", country="PE")
+    ev_ = _event(
+        a,
+        "beat",
+        "ASSAULT",
+        recipient_phrases=[list(_span(a.document.text, "Chilean detainees")), [s, e]],
+    )
+    detainees_c, lima_c = participants(a, ev_, "recipient")
+    assert actor_matches(GoldActor("Chilean", "CHL"), detainees_c)
+    assert actor_matches(GoldActor("Peru", "PER"), lima_c)
+    assert not actor_matches(GoldActor("Peru", "PER"), detainees_c)
+    assert not actor_matches(GoldActor("Chilean"), lima_c)  # no code, no text in common
 
 
 def test_participant_spans_stay_in_the_clause():

@@ -568,6 +568,129 @@ def test_historical_event_keeps_its_actor(run):
     assert v.mode == "seize" and kb(a, v.actors) == {"INT-IS"} and "historical" in v.why
 
 
+# --------------------------------------------------------------------------- coverage: lemmas, triggers, people
+
+
+@pytest.mark.parametrize(
+    ("word", "base"),
+    [("staged", "stage"), ("waging", "wage"), ("installed", "install"), ("stopped", "stop"),
+     ("carries", "carry"), ("raped", "rape")],
+)
+def test_base_forms_of_regular_verbs(word, base):
+    from gossamer.events.tokens import base_forms
+
+    assert base in base_forms(word)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "mode"),
+    [
+        # the small model lemmatizes "staged" as "stag" and "waged" as "wag": the support verb is lost
+        ("A jailed opposition leader staged a hunger strike in his cell on Monday.", "PROTEST", "hunger"),
+        ("Students staged a rally outside the ministry in Nairobi.", "PROTEST", "demo"),
+        ("The rebels have waged a campaign of attacks on army posts.", "ASSAULT", None),
+    ],
+)
+def test_a_misread_lemma_still_finds_the_support_verb(run, text, category, mode):
+    a = run(text)
+    v = one(a, category)
+    assert v.mode == mode and v.actor_phrases
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # CAMEO 1.1b3 143 (conduct strike)
+        ("Nurses at three hospitals in Lagos stopped work to press for unpaid wages.", "PROTEST"),
+        # CAMEO 1.1b3 07 (provide aid)
+        ("Japan gave Nepal a grant of 3 million dollars after the floods.", "AID"),
+        # CAMEO 1.1b3 083 (accede to demands)
+        ("The junta accepted demands from the student union for a new constitution.", "CONCEDE"),
+        # CAMEO 1.1b3 0811 (ease restrictions on political freedoms)
+        ("The new cabinet cancelled restrictions on foreign broadcasters.", "CONCEDE"),
+        # CAMEO 1.1b3 064 (share intelligence or information)
+        ("Interpol has shared evidence with Ghana about the cocaine route.", "COOPERATE"),
+        # CAMEO 1.1b3 162 (reduce or stop aid)
+        ("Donor governments reduced aid to the breakaway province.", "SANCTION"),
+        ("Ottawa banned all arms exports to the junta in Yangon.", "SANCTION"),
+        # CAMEO 1.1b3 166 (withdraw inspectors, observers)
+        ("The monitoring mission withdrew its observers from Donetsk.", "SANCTION"),
+        # CAMEO 1.1b3 114 (complain officially)
+        ("Cyprus complained bitterly about the naval drills off its coast.", "ACCUSE"),
+        # CAMEO 1.1b3 154 (increase armed forces)
+        ("Armenia has strengthened its troops near the disputed corridor.", "MOBILIZE"),
+        # CAMEO 1.1b3 056 (forgive)
+        ("Opposition leaders have forgiven President Ruto for the crackdown.", "SUPPORT"),
+        # REQUEST: press or push for
+        ("Brazilian diplomats pushed for a vote on the climate fund.", "REQUEST"),
+        # a rejection of what is proposed (CAMEO 1.1b3 12)
+        ("The ruling coalition opposed the proposal to postpone the referendum.", "REJECT"),
+    ],
+)
+def test_general_triggers_of_the_codebook(run, text, category):
+    a = run(text)
+    assert category in [v.category for v in a.events], [(v.category, v.trigger) for v in a.events]
+
+
+def test_accepting_an_agreement_formula_is_agree_and_a_demand_is_concede(run):
+    a = run("Both fishing nations accepted a compromise drafted by Iceland.")
+    assert [v.category for v in a.events] == ["AGREE"]
+    b = run("The port authority accepted the demands of the striking dockers.")
+    assert [v.category for v in b.events] == ["CONCEDE"]
+
+
+def test_yielding_to_a_demand_is_aimed_at_who_made_it(run):
+    a = run("The junta accepted demands from the student union for a new constitution.")
+    assert phrases(a, one(a, "CONCEDE").recipient_phrases) == ["the student union"]
+
+
+def test_troops_given_are_no_recipient(run):
+    a = run("Ghana is ready to contribute 800 soldiers to a peacekeeping force in Somalia.")
+    v = one(a, "AGREE")
+    assert phrases(a, v.recipient_phrases) == ["a peacekeeping force"]
+
+
+def test_declining_to_resign_is_a_refusal(run):
+    a = run("The embattled interior minister declined to step down after the vote.")
+    assert one(a, "REJECT").mode == "yield"
+
+
+def test_refusing_refugees_is_a_refusal_of_aid(run):
+    a = run("Hungary said it would not admit migrants arriving from Serbia.")
+    assert one(a, "REJECT").mode == "assist"
+
+
+def test_swearing_to_fight_is_a_threat(run):
+    a = run("The separatists have sworn to fight on until the port falls.")
+    assert one(a, "THREATEN").mode == "violence"
+
+
+def test_readiness_of_the_subject_of_a_copula(run):
+    # "is prepared to impose": the adjective's subject is the copula's
+    a = run("The junta is prepared to impose a curfew on the northern towns.")
+    v = one(a, "THREATEN")
+    assert phrases(a, v.actor_phrases) == ["The junta"]
+
+
+def test_people_named_by_a_plural_demonym_protest(run):
+    # "Chileans" are the country's people: they protest (PROTEST), the state would complain (ACCUSE)
+    a = run("Hundreds of Chileans marched in Santiago to protest the pension reform.")
+    assert {v.category for v in a.events} == {"PROTEST"}
+    b = run("Chile protested the expulsion of its consul.")
+    assert "ACCUSE" in {v.category for v in b.events}
+
+
+def test_elders_are_participants(run):
+    a = run("Village elders demanded that the mine be closed.")
+    assert phrases(a, one(a, "REQUEST").actor_phrases) == ["Village elders"]
+
+
+def test_demanding_the_release_of_a_detainee_is_no_concession(run):
+    # "accept" only yields with a demand as object; an offer is an AGREE
+    a = run("The rebels accepted an offer of talks from the government.")
+    assert "CONCEDE" not in {v.category for v in a.events}
+
+
 # --------------------------------------------------------------------------- the founding example
 
 

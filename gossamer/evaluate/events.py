@@ -30,7 +30,10 @@ Scores:
   recipient_match likewise for targets. A gold actor matches a predicted one when their texts are
   equal ignoring case, articles and possessives, or their head nouns are equal, or the gold code
   equals the entity's KB id (or its country prefix) or the ISO3 of its country, or is a non-state
-  code (IGO, NGO, ISM, IMG) that the data file ties to the entity's type.
+  code (IGO, NGO, ISM, IMG) that the data file ties to the entity's type. A predicted *phrase*
+  also matches on the names inside it: the gold code equals the KB id or the ISO3 country of an
+  entity or place mentioned in the phrase ("Palestinian detainees" matches a gold "Palestinian"
+  coded PSE; "Baghdad" a gold "Iraq" coded IRQ), as CAMEO codes a group or place by its country.
 * conflibert: class -- top category -> quad class (``quad_classes``), "neutral" when no event;
   per-class P/R/F1, macro F1 over the 5 classes, accuracy. NER -- span-level exact and overlap
   P/R/F1 (`gossamer.evaluate.scoring`) of the top event's actor spans against gold S spans,
@@ -420,6 +423,9 @@ class Candidate:
     kb_id: str | None = None
     iso3: str | None = None
     type: str | None = None
+    # a phrase's names: (KB id, ISO3 of its country) of each entity or place mentioned inside it
+    # ("Palestinian detainees" -> Palestine, PSE; "Baghdad" -> IRQ)
+    inner: list[tuple[str | None, str | None]] = field(default_factory=list)
 
 
 def participants(analysis: Any, event: Any, role: str) -> list[Candidate]:
@@ -440,7 +446,16 @@ def participants(analysis: Any, event: Any, role: str) -> list[Candidate]:
         texts = [ent.name] + [analysis.document.text[s:e] for s, e in spans]
         out.append(Candidate(texts, spans, ent.kb_id, iso3(ent.country), ent.type))
     for s, e in phrases:
-        out.append(Candidate([analysis.document.text[s:e]], [(int(s), int(e))]))
+        out.append(Candidate([analysis.document.text[s:e]], [(int(s), int(e))], inner=_names_inside(analysis, s, e)))
+    return out
+
+
+def _names_inside(analysis: Any, start: int, end: int) -> list[tuple[str | None, str | None]]:
+    """(KB id, ISO3 country) of the entities and places with a mention inside [start, end)."""
+    out = []
+    for item in [*analysis.entities, *getattr(analysis, "places", [])]:
+        if any(start <= int(s) and int(e) <= end for s, e in item.mentions):
+            out.append((getattr(item, "kb_id", None), iso3(getattr(item, "country", None))))
     return out
 
 
@@ -494,6 +509,11 @@ def actor_matches(gold: GoldActor, cand: Candidate) -> bool:
             return True
         if cand.type and cand.type in load_mappings().type_codes.get(code, ()):
             return True
+        # a phrase whose name gives the party's country: "Palestinian detainees" for "Palestinian"
+        # (PSE), "Baghdad" for "Iraq" (IRQ), as CAMEO codes a group by its nationality
+        for kb_id, country in cand.inner:
+            if country == code or kb_id and (kb_id.upper() == code or kb_id.upper().split("-")[0] == code):
+                return True
     return False
 
 

@@ -55,6 +55,7 @@ class Entry:
     xcomp_in: frozenset[str]
     modal_in: frozenset[str]  # a modal one of which must be on the verb's that-clause ("said X must ...")
     theme_force: bool
+    theme_given: bool  # the matched object is the thing given or sent, never the recipient
     of_role: str  # actor / recipient
     content_mode: bool
     confidence: float
@@ -125,6 +126,20 @@ class Lexicon:
 
     def entries(self, pos: str) -> dict[str, tuple[Entry, ...]]:
         return {"verb": self.verbs, "noun": self.nouns, "adj": self.adjs}[pos]
+
+    @functools.cached_property
+    def known_verbs(self) -> frozenset[str]:
+        """Every verb lemma this file names (triggers, support verbs, intent and control verbs):
+        the forms a misread lemma may be repaired to (`gossamer.events.tokens.repair_lemmas`)."""
+        return frozenset(
+            set(self.verbs)
+            | set(self.support)
+            | self.statement_heads
+            | self.object_control
+            | self.motion_verbs
+            | self.dead_verbs
+            | self.injured_verbs
+        )
 
 
 def _words(text: str) -> list[str]:
@@ -203,6 +218,7 @@ def _entry(
         xcomp_in=xcomp_in,
         modal_in=modal_in,
         theme_force=raw.get("theme") == "force",
+        theme_given=raw.get("theme") == "given",
         of_role=of_role,
         content_mode=bool(raw.get("content_mode")),
         confidence=float(raw.get("confidence", base_conf[pos])),

@@ -204,12 +204,14 @@ class Resolver:
         force = ARMED_TYPES.get(e.type) or ARMED_SECTORS.get(e.sector or "")
         if force is None and e.type == "GOVERNMENT" and e.sector == "MIL":
             force = "troops"
+        # "thousands of Kenyans marched": a plural demonym names the country's people, not its state
+        people = e.type == "STATE" and t.ent_type_ == "NORP" and t.tag_ in ("NNPS", "NNS")
         return Part(
             entities=[eid],
             head=t.i,
             force=force,
-            civilian=e.type in CIVIL_TYPES and force is None,
-            state=e.type in STATE_TYPES or e.sector == "GOV",
+            civilian=(e.type in CIVIL_TYPES or people) and force is None,
+            state=(e.type in STATE_TYPES or e.sector == "GOV") and not people,
             target=True,
             how=how,
             spans=[(t.i, t.i + 1)],

@@ -112,6 +112,10 @@ def subjects(verb: Node, grammar: Grammar, depth: int = 0) -> tuple[list[Node], 
                 return pas, f"nsubjpass of '{head.lemma_}'"
         s, _how = subjects(head, grammar, depth + 1)
         return s, (f"subject of '{head.lemma_}'" if s else "")
+    if dep == "xcomp" and head.pos_ == "ADJ" and head.dep_ in ("acomp", "oprd") and head.head.i != head.i:
+        # "the government is prepared to impose ...": the adjective's subject is the copula's
+        s, _how = subjects(head.head, grammar, depth + 1)
+        return s, (f"subject of '{head.lemma_}'" if s else "")
     if dep in ("conj", "advcl", "pcomp") and head.pos_ in VERBAL:
         s, _how = subjects(head, grammar, depth + 1)
         if not s and dep in ("conj", "advcl"):

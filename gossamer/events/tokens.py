@@ -298,3 +298,36 @@ def token_table(parsed: Parsed) -> TokenTable:
                        head, kids, idx, end, sent, sents)  # fmt: skip
     parsed.cache["events.table"] = table
     return table
+
+
+def base_forms(word: str) -> list[str]:
+    """Candidate base forms of an inflected English verb, by the regular spelling rules:
+    'staged' -> stage, 'waging' -> wage, 'installed' -> install, 'stopped' -> stop, 'carries' -> carry."""
+    out: list[str] = []
+    for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", ""), ("ing", ""), ("es", ""), ("s", "")):
+        if not word.endswith(suffix) or len(word) <= len(suffix) + 2:
+            continue
+        stem = word[: -len(suffix)] + repl
+        out.append(stem)
+        if suffix in ("ed", "ing", "es", "s") and repl == "":
+            out.append(stem + "e")  # staged -> stage, waging -> wage
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            out.append(stem[:-1])  # stopped -> stop
+    return out
+
+
+def repair_lemmas(table: TokenTable, known: frozenset[str]) -> None:
+    """Give a verb whose lemma the tagger got wrong the base form the lexicon knows.
+
+    The small English model's rule lemmatizer cuts some regular forms wrongly ('staged' -> stag,
+    'waged' -> wag, 'installed' -> instal), so a trigger or support verb in those forms is missed.
+    A verb token whose lemma is not a known verb but one of whose regular base forms is gets that
+    base form. Changes the table in place; idempotent.
+    """
+    for i, pos in enumerate(table.pos):
+        if pos != "VERB" or table.lemma[i] in known:
+            continue
+        for cand in base_forms(table.lower[i]):
+            if cand in known:
+                table.lemma[i] = cand
+                break

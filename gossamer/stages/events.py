@@ -46,7 +46,7 @@ from ..events.syntax import (
     subtree_end,
     verbal_anchor,
 )
-from ..events.tokens import Node, TokenIndex, TokenTable, token_index, token_table
+from ..events.tokens import Node, TokenIndex, TokenTable, repair_lemmas, token_index, token_table
 from ..model import Analysis, Event
 from ..nlp import Parsed
 
@@ -113,6 +113,7 @@ class _Coder:
         self.lex = lex
         self.cues = cues
         self.table: TokenTable = token_table(parsed)
+        repair_lemmas(self.table, lex.known_verbs)
         self.index: TokenIndex = token_index(analysis, parsed)
         self.frames: Frames = find_frames(analysis, parsed)
         self.resolver = Resolver(analysis, self.doc, lex, self.index, self.table)
@@ -549,6 +550,9 @@ class _Coder:
                 parts = self._resolve(t)
                 if entry.object_in:  # "fired rockets at", "supplied weapons to": the weapon is the means
                     parts = [p for p in parts if p.force != "weapons" or p.entities]
+                if entry.theme_given and t.lemma_.lower() in entry.object_in:
+                    # "contributed 2,000 troops to X": what is given is no party to it
+                    parts = [p for p in parts if p.entities]
                 objects_ += parts
         for t, prep in slots.recipient_toks:
             if prep == "from" and pos != "verb" and entry.category in lex.from_actor_categories:
@@ -919,7 +923,11 @@ class _Coder:
         lex = self.lex
         node = self._anchor_verb(d)
         for _ in range(4):  # "is ready to", "has decided to", "plans to begin to"
-            if node.dep_ not in ("xcomp", "ccomp") or node.head.i == node.i:
+            if node.head.i == node.i:
+                return False
+            # a to-infinitive the parser hung as an adverbial clause ("have sworn to fight")
+            to_advcl = node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+            if node.dep_ not in ("xcomp", "ccomp") and not to_advcl:
                 return False
             node = node.head
             if node.lemma_.lower() in lex.statement_heads:
