@@ -418,6 +418,14 @@ def test_clock_time_without_publication_time_stays_a_day(times):
     assert t.start == t.end == "2026-03-10" and t.precision == "day"
 
 
+@pytest.mark.parametrize("word", ["after", "before"])
+def test_a_bound_on_a_clock_time_known_to_the_day_stays_on_that_day(times, word):
+    a = times(f"The column left the border post shortly {word} 2 a.m., officials said.", "2026-03-12")
+    t = one(a, "2 a.m.")
+    assert "2026-03-12" in (t.start, t.end)
+    assert all(x is None or x == "2026-03-12" for x in (t.start, t.end))
+
+
 # --- no publication date ----------------------------------------------------------------------
 
 

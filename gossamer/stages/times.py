@@ -1081,7 +1081,8 @@ class TimeStage:
         # an expression with a clock time is bounded by the publication instant, else its day
         fine = isinstance(res.lo, datetime) and cx.p_dt is not None
         anchor: Point | None = cx.p_dt if fine else p
-        step = timedelta(0) if fine else ONE_DAY
+        # "after 2 a.m." known only to the day stays on that day: the clock time is inside it
+        step = timedelta(0) if fine or res.clock is not None else ONE_DAY
         rule = r.rule
         if effect == "since":
             hi = anchor if anchor is not None and (res.lo is None or _before_or_at(res.lo, anchor)) else None
