@@ -319,3 +319,16 @@ def test_reports_of_a_stageless_pipeline(bare_pipeline):
     console = Console(record=True, width=120, color_system=None)
     render_terminal(a, console)
     assert "actors 0" in console.export_text()
+
+
+def test_demonym_references_come_after_the_places_the_text_names():
+    text = "Iraqi officials met in Basra. Iraqi and Iraqi again; Basra once more."
+    a = Analysis(document=Document(text=text))
+    a.new(Place, 0, 5, name="Iraq", role="demonym", lat=33.0, lon=44.0)
+    dem = a.places[0]
+    for s in (text.index("Iraqi and"), text.index("Iraqi again")):
+        dem.add_mention(s, s + 5)
+    a.new(Place, text.index("Basra"), text.index("Basra") + 5, name="Basra", lat=30.5, lon=47.8)
+    (places,) = [t for t in tables(a) if t.kind == "places"]
+    names = [row[1] for row in places.rows]
+    assert names == ["Basra", "Iraq (demonym)"]  # the demonym has more mentions yet comes second

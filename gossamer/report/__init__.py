@@ -382,13 +382,15 @@ def claim_reasons(d: dict[str, Any]) -> str:
     return "; ".join(one_line(str(r)) for r in g.get("reasons") or [])
 
 
-def _order(kind: str, text_len: int) -> Callable[[dict[str, Any]], tuple[int, int]]:
-    """Actors and places most-mentioned first (what the article is about); the rest in reading order."""
+def _order(kind: str, text_len: int) -> Callable[[dict[str, Any]], tuple[int, int, int]]:
+    """Actors and places most-mentioned first (what the article is about), demonym references after
+    the places the text names; the rest in reading order."""
 
-    def key(d: dict[str, Any]) -> tuple[int, int]:
+    def key(d: dict[str, Any]) -> tuple[int, int, int]:
         ms = valid_mentions(d.get("mentions"), text_len)
         first = ms[0][0] if ms else text_len
-        return (-len(ms), first) if kind in ("entities", "places") else (0, first)
+        aside = int(d.get("role", "literal") != "literal")  # demonym references after the places named
+        return (aside, -len(ms), first) if kind in ("entities", "places") else (0, 0, first)
 
     return key
 
