@@ -81,7 +81,7 @@ def test_a_support_verb_hands_its_subject_to_the_noun(scored, text, cue_word, so
 
 
 def test_a_support_verb_needs_a_speech_noun(scored):
-    text, _, spans = scored("The rebels made a detour around the checkpoint.")
+    _, _, spans = scored("The rebels made a detour around the checkpoint.")
     assert spans["cue"] == []
 
 
@@ -99,7 +99,7 @@ def test_a_support_verb_needs_a_speech_noun(scored):
     ],
 )
 def test_seeing_x_as_y_is_the_subjects_view(scored, text, cue, source, content_word):
-    text, frames, spans = scored(text)
+    text, _, spans = scored(text)
     assert cue in texts(text, spans["cue"])
     assert source in texts(text, spans["source"])
     assert any(content_word in c for c in texts(text, spans["content"]))
@@ -116,3 +116,14 @@ def test_a_quoted_frame_does_not_hold_the_speaker_outside_the_quotation(scored):
     )
     assert "said" in texts(text, spans["cue"])
     assert "the mayor" in texts(text, spans["source"])
+
+
+def test_continuing_to_act_is_no_report(scored):
+    text, _, spans = scored("The rebels continued to shell the northern districts of the city.")
+    assert "continued" not in texts(text, spans["cue"])
+
+
+def test_continuing_a_quotation_is_a_report(scored):
+    text, _, spans = scored('"We will not retreat from the valley," the commander continued.')
+    assert "continued" in texts(text, spans["cue"])
+    assert "the commander" in texts(text, spans["source"])

@@ -124,6 +124,7 @@ class FrameWords:
     light_nouns: frozenset[str] = frozenset()
     colon_max: int = 8
     regard: frozenset[str] = frozenset()
+    aspectual: frozenset[str] = frozenset()
     regard_preps: frozenset[str] = frozenset()
 
 
@@ -162,6 +163,7 @@ def frame_words() -> FrameWords:
         light_nouns=_low(fr["nouns"]["light_nouns"]),
         colon_max=int(fr["colon"]["max_tokens"]),
         regard=_low(fr["regard"]["verbs"]),
+        aspectual=_low(fr["aspectual"]["verbs"]),
         regard_preps=_low(fr["regard"]["preps"]),
     )
 
@@ -444,6 +446,8 @@ class _Finder:
                 root = self._colon_quote(i) if is_report else None
                 kind = "say" if root is not None else kind
             if root is None and lem in w.speech:
+                if lem in w.aspectual and tree.kids(i, ("xcomp", "prep", "dobj")):
+                    continue  # "continued to campaign", "kept on": an aspect, not a report
                 frame = self._frame("say", i, subj, i)
                 frame.preset = []  # the speaker and the cue are plain; what was said is out of reach
                 out.append(frame)
@@ -709,7 +713,7 @@ class _Finder:
                 if t.lower[c] in preps:
                     for g in tree.kids(c, ("pobj", "pcomp")):
                         return kind, g
-        if lem in w.speech:
+        if lem in w.speech and lem not in w.aspectual:  # "continued to campaign" reports nothing
             for c in tree.kids(i, ("xcomp",)):
                 return "say", c
             for c in tree.kids(i, ("dobj",)):
