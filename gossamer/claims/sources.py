@@ -12,7 +12,8 @@ frames and adds:
 - frames the event finder does not need: verbs of belief ("Clinton believes the economy is
   strong"), of intention and of stance (made frames but not claims: "wants to build a wall" is
   no assertion), a reporting verb hung on the clause it reports ('"X," he said' parsed as a
-  parataxis), a reporting clause before a colon and the quotation after it;
+  parataxis), a reporting clause before a colon and the quotation after it, a noun of saying
+  or stance after a support verb ("X made the case that ..."), "X sees Y as Z";
 - quotations that run on: the next sentences inside the same quotation marks, and a quotation
   that opens the next sentence of the same paragraph, keep the speaker (`kind="quote"`). Nothing
   else continues an attribution: an unquoted sentence after a quote is the writer's again;
