@@ -12,7 +12,8 @@ frames and adds:
 - frames the event finder does not need: verbs of belief ("Clinton believes the economy is
   strong"), of intention and of stance (made frames but not claims: "wants to build a wall" is
   no assertion), a reporting verb hung on the clause it reports ('"X," he said' parsed as a
-  parataxis), a reporting clause before a colon and the quotation after it;
+  parataxis), a reporting clause before a colon and the quotation after it, a noun of saying
+  or stance after a support verb ("X made the case that ..."), "X sees Y as Z";
 - quotations that run on: the next sentences inside the same quotation marks, and a quotation
   that opens the next sentence of the same paragraph, keep the speaker (`kind="quote"`). Nothing
   else continues an attribution: an unquoted sentence after a quote is the writer's again;
@@ -120,7 +121,12 @@ class FrameWords:
     noun_stance: frozenset[str] = frozenset()
     noun_content_preps: frozenset[str] = frozenset()
     noun_source_preps: frozenset[str] = frozenset()
+    support_verbs: frozenset[str] = frozenset()
+    light_nouns: frozenset[str] = frozenset()
     colon_max: int = 8
+    regard: frozenset[str] = frozenset()
+    aspectual: frozenset[str] = frozenset()
+    regard_preps: frozenset[str] = frozenset()
 
 
 @functools.cache
@@ -154,7 +160,12 @@ def frame_words() -> FrameWords:
         noun_stance=_low(fr["nouns"]["stance"]),
         noun_content_preps=_low(fr["nouns"]["content_preps"]),
         noun_source_preps=_low(fr["nouns"]["source_preps"]),
+        support_verbs=_low(fr["nouns"]["support_verbs"]["verbs"]),
+        light_nouns=_low(fr["nouns"]["light_nouns"]),
         colon_max=int(fr["colon"]["max_tokens"]),
+        regard=_low(fr["regard"]["verbs"]),
+        aspectual=_low(fr["aspectual"]["verbs"]),
+        regard_preps=_low(fr["regard"]["preps"]),
     )
 
 
@@ -353,6 +364,7 @@ class _Finder:
         self.words = frame_words()
         self.types = {e.id: e.type for e in analysis.entities}
         self.regions = quote_regions(analysis.document.text)
+        self._quote_starts = [r[0] for r in self.regions]
 
     # ------------------------------------------------------------------ driver
 
@@ -405,7 +417,14 @@ class _Finder:
                 continue
             lem = lemma[i]
             is_report = lem in reporting or lem in w.belief or lem in w.speech
-            if not (is_report or lem in w.intent or lem in w.stance or lem in w.topic or lem in w.evidential):
+            if not (
+                is_report
+                or lem in w.intent
+                or lem in w.stance
+                or lem in w.topic
+                or lem in w.evidential
+                or lem in w.regard
+            ):
                 continue
             subj = tree.subject(i)
             if subj is None and lem in w.speech:
@@ -428,6 +447,8 @@ class _Finder:
                 root = self._colon_quote(i) if is_report else None
                 kind = "say" if root is not None else kind
             if root is None and lem in w.speech:
+                if lem in w.aspectual and tree.kids(i, ("xcomp", "prep", "dobj")):
+                    continue  # "continued to campaign", "kept on": an aspect, not a report
                 frame = self._frame("say", i, subj, i)
                 frame.preset = []  # the speaker and the cue are plain; what was said is out of reach
                 out.append(frame)
@@ -447,7 +468,9 @@ class _Finder:
             if p == "ADJ" and (lem in w.adj_belief or lem in w.adj_stance):
                 f = self._adjective_frame(i)
             elif p == "NOUN" and (lem in w.noun_say or lem in w.noun_stance or lem in w.noun_deny):
-                f = self._noun_frame(i)
+                f = self._noun_frame(i) or self._support_frame(i)
+            elif p == "NOUN" and lem in w.light_nouns:
+                f = self._support_frame(i)
             elif t.lower[i] == ":":
                 f = self._colon_frame(i)
             else:
@@ -523,6 +546,49 @@ class _Finder:
         kind = ("deny" if lem in w.noun_deny else "say") if clause and lem not in w.noun_stance else "stance"
         span, stype, ent = self._typed_source(src, noun)
         return Attribution(kind, (noun, noun + 1), None, span, stype, ent, root)
+
+    def _support_frame(self, noun: int) -> Attribution | None:
+        """ "X made the case that ...", "X voiced concern about ...": a noun of saying or of
+        stance as the object of a support verb; the verb's subject is the source."""
+        t, tree, w = self.t, self.tree, self.words
+        verb = t.head[noun]
+        if t.dep[noun] != "dobj" or verb == noun or t.lemma[verb] not in w.support_verbs:
+            return None
+        subj = tree.subject(verb)
+        if subj is None or not self._can_speak(subj, True):
+            return None
+        root = self._noun_content(noun)
+        if root is None:
+            root = next(iter(tree.kids(verb, ("ccomp",))), None)
+        if root is None:
+            for c in tree.kids(verb, ("prep",)):
+                if c > noun and t.lower[c] in w.noun_content_preps:
+                    root = next(iter(tree.kids(c, ("pobj", "pcomp"))), None)
+                    if root is not None:
+                        break
+        if root is None:
+            return None
+        kind = "say" if t.pos[root] in _VERBAL and t.lemma[noun] not in w.noun_stance else "stance"
+        span, stype, ent = self._typed_source(subj, verb)
+        return Attribution(kind, (self._cue_span(verb)[0], noun + 1), None, span, stype, ent, root)
+
+    def _noun_content(self, noun: int) -> int | None:
+        """The content root of a noun cue: a that-clause or to-infinitive on it, else the object
+        of a content preposition ("criticism of X")."""
+        t, tree, w = self.t, self.tree, self.words
+        for c in tree.kids(noun, ("acl", "ccomp", "relcl")):
+            if (
+                any(t.lower[m] == "that" and t.dep[m] == "mark" for m in tree.children[c])
+                or t.dep[c] == "ccomp"
+                or (t.dep[c] == "acl" and any(t.lower[m] == "to" for m in tree.children[c]))
+            ):
+                return c
+        for c in tree.kids(noun, ("prep",)):
+            if t.lower[c] in w.noun_content_preps:
+                root = next(iter(tree.kids(c, ("pobj", "pcomp"))), None)
+                if root is not None:
+                    return root
+        return None
 
     def _colon_frame(self, k: int) -> Attribution | None:
         """ "Clinton: ...", 'Smith on trade: "..."': a short name phrase before a colon."""
@@ -620,6 +686,9 @@ class _Finder:
         clause = tree.kids(i, ("ccomp",))
         if lem in w.belief and clause:
             return "belief", clause[0]
+        regarded = self._regarded(i) if lem in w.regard else None
+        if regarded is not None:
+            return "belief", regarded
         if (lem in self.cues.reporting or lem in w.speech) and clause:
             return "say", clause[0]
         if lem in w.evidential:
@@ -645,7 +714,7 @@ class _Finder:
                 if t.lower[c] in preps:
                     for g in tree.kids(c, ("pobj", "pcomp")):
                         return kind, g
-        if lem in w.speech:
+        if lem in w.speech and lem not in w.aspectual:  # "continued to campaign" reports nothing
             for c in tree.kids(i, ("xcomp",)):
                 return "say", c
             for c in tree.kids(i, ("dobj",)):
@@ -656,6 +725,25 @@ class _Finder:
                 ):
                     return "say", c  # "said this", "reported the figures" (not "told reporters")
         return "belief", None
+
+    def _regarded(self, verb: int) -> int | None:
+        """The object of "sees X as Y" / "considers X unfit" when an object complement follows
+        it: what the subject takes X to be is the subject's view (active voice only: in "X is
+        seen as Y" nobody is named as holding the view)."""
+        t, tree, w = self.t, self.tree, self.words
+        objs = tree.kids(verb, ("dobj",))
+        if not objs or tree.has_subject(verb, frozenset({"nsubjpass"})):
+            return None
+        obj = objs[0]
+        for c in tree.children[verb]:
+            if c > obj and (
+                t.dep[c] in ("oprd", "xcomp")
+                or (t.dep[c] in ("prep", "advmod") and t.lower[c] in w.regard_preps)
+            ):
+                return obj
+        if any(t.dep[c] == "prep" and t.lower[c] in w.regard_preps for c in tree.children[obj]):
+            return obj
+        return None
 
     def _colon_quote(self, i: int) -> int | None:
         """'He said:' and a quotation after the colon, parsed as its own sentence."""
@@ -705,8 +793,10 @@ class _Finder:
         if t.pos[i] == "PRON":
             if low == "it" and speech:  # "it said": an organisation named just before
                 return self._antecedent(i, person=False) is not None
+            if speech and low in ("those", "these") and self.tree.kids(i, ("relcl", "prep", "acl")):
+                return True  # "those who voted said", "those in the room say": people
             return low not in _NOT_SPEAKERS
-        if speech and t.pos[i] == "NOUN":
+        if speech and (t.pos[i] == "NOUN" or self._share(i)):
             return True
         lem = t.lemma[i]
         return any(
@@ -720,6 +810,12 @@ class _Finder:
             or x in w.evidence_nouns
             for x in (lem, low)
         )
+
+    def _share(self, i: int) -> bool:
+        """A number or a share word heading the subject ("six in 10 say", "43 percent said",
+        "many say", "most said"): a part of a group of people, speaking."""
+        t = self.t
+        return t.pos[i] == "NUM" or t.lower[i] in self.cues.shares
 
     # ------------------------------------------------------------------ content
 
@@ -780,7 +876,12 @@ class _Finder:
                 if j == k or not g.content:
                     continue
                 lo, hi = g.content_range()
-                if lo <= f.cue[0] < hi and hi - lo < width and g.root != f.root:
+                if (
+                    lo <= f.cue[0] < hi
+                    and hi - lo < width
+                    and g.root != f.root
+                    and not self._quote_holds_outside(g, f)
+                ):
                     best, width = j, hi - lo
             if (
                 best is not None
@@ -804,6 +905,17 @@ class _Finder:
         for f in frames:
             if f.kind == "quote" and f.continues is not None:
                 f.parent = frames[f.continues].parent
+
+    def _quote_holds_outside(self, outer: Attribution, inner: Attribution) -> bool:
+        """'"I think we will win," she said' parsed with "said" under "think": a frame whose cue
+        stands inside a quotation reports only what is quoted, so it cannot hold a cue outside it."""
+        return self._in_quotation(outer.cue[0]) and not self._in_quotation(inner.cue[0])
+
+    def _in_quotation(self, i: int) -> bool:
+        """Whether token i stands inside a double quotation."""
+        c = self.t.idx[i]
+        r = bisect_right(self._quote_starts, c) - 1
+        return r >= 0 and self.regions[r][0] <= c < self.regions[r][1]
 
     def _coordinated(self, f: Attribution) -> bool:
         """ "X said A, but Y said B" parsed with Y's clause joined to A: a report beside the
@@ -916,7 +1028,15 @@ class _Finder:
             if roots and content:
                 out.append(
                     Attribution(
-                        "quote", f.cue, f.verb, f.source, f.source_type, f.entity, roots[0], content, continues=k
+                        "quote",
+                        f.cue,
+                        f.verb,
+                        f.source,
+                        f.source_type,
+                        f.entity,
+                        roots[0],
+                        content,
+                        continues=k,
                     )
                 )
             if t.idx[first] == region[0]:
