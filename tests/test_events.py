@@ -691,6 +691,104 @@ def test_demanding_the_release_of_a_detainee_is_no_concession(run):
     assert "CONCEDE" not in {v.category for v in a.events}
 
 
+# --------------------------------------------------------------------------- aims and nested targets
+
+
+def _recipients(a: Analysis, v: Event) -> set[str]:
+    return kb(a, v.recipients) | set(phrases(a, v.recipient_phrases))
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "trigger", "recipients"),
+    [
+        # an infinitive of purpose: the act's target is its purpose's target
+        ("Troops opened fire to disperse the mourners in Kassala.", "ASSAULT", "opened fire", {"the mourners"}),
+        (
+            "Miners continued their hunger strike to demand the resignation of the energy minister.",
+            "PROTEST",
+            "strike",
+            {"the energy minister"},
+        ),
+        # a participle of purpose, ahead of the place the strike is in
+        (
+            "Truck drivers went on strike across Kenya demanding that the transport ministry withdraw the new levy.",
+            "PROTEST",
+            "went on strike",
+            {"the transport ministry"},
+        ),
+        # "for" + the event the force is readied for
+        ("Poland mobilized reservists for a war against Russia.", "MOBILIZE", "mobilized", {"RUS"}),
+    ],
+)
+def test_an_act_is_aimed_where_its_purpose_is(run, text, category, trigger, recipients):
+    a = run(text)
+    v = next(v for v in a.events if v.category == category and v.trigger == trigger)
+    assert _recipients(a, v) == recipients
+
+
+@pytest.mark.parametrize(
+    ("text", "actors", "recipients"),
+    [
+        ("Nurses marched through Lagos in protest of the health ministry's decision.", ["Nurses"], {"the health ministry"}),
+        ("Lawyers staged a sit-in in protest against abuses by the Egyptian army.", ["Lawyers"], {"EGY-MIL"}),
+    ],
+)
+def test_in_protest_of_names_whom_the_protest_is_against(run, text, actors, recipients):
+    a = run(text)
+    v = next(v for v in a.events if v.trigger == "protest")
+    assert v.category == "PROTEST" and phrases(a, v.actor_phrases) == actors
+    assert _recipients(a, v) == recipients
+
+
+def test_the_grievance_a_protest_names_is_not_the_news(run):
+    from gossamer.evaluate.events import top_event
+
+    a = run("Farmers are continuing a hunger strike in protest of the Kenyan government's refusal to cut fuel taxes.")
+    top = top_event(a)
+    assert top.category == "PROTEST" and kb(a, top.recipients) == {"KEN-GOV"}
+    assert "what a protest is against" in one(a, "REJECT").why
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "recipients"),
+    [
+        # the party a targeted thing belongs to
+        ("Kurdish riots against Turkish security policies are continuing.", "PROTEST", {"TUR"}),
+        ("Ukraine imposed tariffs on Belarusian fertiliser.", "SANCTION", {"BLR"}),
+        ("Serbia threatened to impose tariffs against Croatian goods.", "THREATEN", {"HRV"}),
+        # who is to go, in what a demand asks for
+        ("Students demanded the dismissal of the education minister.", "REQUEST", {"the education minister"}),
+        # whom the refused act would let act
+        ("The junta refused to allow Red Cross convoys to enter the city.", "REJECT", {"Red Cross"}),
+        # the place a threatened act is to be done in, when no party is named
+        ("Islamic State threatened to stage bombings in Baghdad during the elections.", "THREATEN", {"Baghdad"}),
+        # asylum is asked of the place it is sought in
+        ("Thousands of Afghans sought asylum in Tajikistan.", "REQUEST", {"TJK"}),
+    ],
+)
+def test_the_party_inside_what_is_targeted_or_asked_for(run, text, category, recipients):
+    a = run(text)
+    assert _recipients(a, one(a, category)) == recipients
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "actors", "recipients"),
+    [
+        ("An Italian reporter has been put under investigation in Egypt.", "ACCUSE", [], {"An Italian reporter"}),
+        (
+            "Security forces placed the opposition leader under house arrest.",
+            "COERCE",
+            ["Security forces"],
+            {"the opposition leader"},
+        ),
+    ],
+)
+def test_put_under_an_act_is_its_patient(run, text, category, actors, recipients):
+    a = run(text)
+    v = one(a, category)
+    assert phrases(a, v.actor_phrases) == actors and _recipients(a, v) == recipients
+
+
 # --------------------------------------------------------------------------- the founding example
 
 
