@@ -772,6 +772,18 @@ def test_the_party_inside_what_is_targeted_or_asked_for(run, text, category, rec
 
 
 @pytest.mark.parametrize(
+    ("text", "recipients"),
+    [
+        ("Turkish jets bombed positions of the Syrian army near Idlib.", {"SYR-MIL"}),
+        ("A shelter for Sudanese refugees was attacked by gunmen.", {"A shelter for Sudanese refugees"}),
+    ],
+)
+def test_a_target_stands_for_the_party_it_belongs_to(run, text, recipients):
+    a = run(text)
+    assert _recipients(a, one(a, "ASSAULT")) == recipients
+
+
+@pytest.mark.parametrize(
     ("text", "category", "actors", "recipients"),
     [
         ("An Italian reporter has been put under investigation in Egypt.", "ACCUSE", [], {"An Italian reporter"}),

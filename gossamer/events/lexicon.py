@@ -89,6 +89,7 @@ class Lexicon:
     material_categories: frozenset[str]
     membership: tuple[tuple[str, ...], ...]
     membership_any: tuple[tuple[str, ...], ...]
+    target_owner: frozenset[str]
     count_heads: frozenset[str]
     examples: tuple[tuple[str, ...], ...]
     recipient_preps: frozenset[str]
@@ -386,6 +387,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         material_categories=_categories(cg["material"]),
         membership=_phrases(p["membership"]),
         membership_any=_phrases(p["membership_any"]),
+        target_owner=frozenset(p["target_owner"]),
         count_heads=frozenset(p["counts"]),
         examples=_phrases(p["examples"]),
         recipient_preps=frozenset(rp["all"]),
