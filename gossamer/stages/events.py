@@ -19,8 +19,11 @@ casualty verb whose subject is an event noun ("the airstrike killed 12") adds to
 
 An event with no recipient yet takes one from the constructions `recipient_roles` in plover.yaml
 lists: the subject of a demanded that-clause, the author of what is rejected or asked for, the
-target of the promised, refused or threatened act, the subject of a threat's condition, or the place
-the act is done in. An act its actor states as planned or refuses is also coded as the promise,
+target of the promised, refused or threatened act (or its place), the subject of a threat's
+condition, who is to go in what a demand asks for, the target of the act's purpose ("opened fire to
+disperse the crowd") or of its protest adjunct ("in protest of the decree"), or the place the act is
+done in. A targeted thing that names no party stands for the party inside it ("abuses by the army",
+"Israeli policies", "positions of the militia"). An act its actor states as planned or refuses is also coded as the promise,
 threat or refusal it expresses (`intents`).
 """
 
