@@ -702,12 +702,12 @@ def _recipients(a: Analysis, v: Event) -> set[str]:
     ("text", "category", "trigger", "recipients"),
     [
         # an infinitive of purpose: the act's target is its purpose's target
-        ("Troops opened fire to disperse the mourners in Kassala.", "ASSAULT", "opened fire", {"the mourners"}),
+        ("Riot police fired tear gas to disperse students at the university gates.", "ASSAULT", "fired", {"students"}),
         (
-            "Miners continued their hunger strike to demand the resignation of the energy minister.",
+            "Taxi drivers went on strike in Accra to demand the dismissal of the transport minister.",
             "PROTEST",
-            "strike",
-            {"the energy minister"},
+            "went on strike",
+            {"the transport minister"},
         ),
         # a participle of purpose, ahead of the place the strike is in
         (
@@ -717,7 +717,7 @@ def _recipients(a: Analysis, v: Event) -> set[str]:
             {"the transport ministry"},
         ),
         # "for" + the event the force is readied for
-        ("Poland mobilized reservists for a war against Russia.", "MOBILIZE", "mobilized", {"RUS"}),
+        ("Armenia mobilized its reserves for an offensive against Azerbaijan.", "MOBILIZE", "mobilized", {"AZE"}),
     ],
 )
 def test_an_act_is_aimed_where_its_purpose_is(run, text, category, trigger, recipients):
@@ -730,7 +730,7 @@ def test_an_act_is_aimed_where_its_purpose_is(run, text, category, trigger, reci
     ("text", "actors", "recipients"),
     [
         ("Nurses marched through Lagos in protest of the health ministry's decision.", ["Nurses"], {"the health ministry"}),
-        ("Lawyers staged a sit-in in protest against abuses by the Egyptian army.", ["Lawyers"], {"EGY-MIL"}),
+        ("Lawyers went on strike in protest against detentions by the Egyptian army.", ["Lawyers"], {"EGY-MIL"}),
     ],
 )
 def test_in_protest_of_names_whom_the_protest_is_against(run, text, actors, recipients):
@@ -743,7 +743,7 @@ def test_in_protest_of_names_whom_the_protest_is_against(run, text, actors, reci
 def test_the_grievance_a_protest_names_is_not_the_news(run):
     from gossamer.evaluate.events import top_event
 
-    a = run("Farmers are continuing a hunger strike in protest of the Kenyan government's refusal to cut fuel taxes.")
+    a = run("Teachers in Nairobi walked out in protest of the Kenyan government's refusal to raise salaries.")
     top = top_event(a)
     assert top.category == "PROTEST" and kb(a, top.recipients) == {"KEN-GOV"}
     assert "what a protest is against" in one(a, "REJECT").why
@@ -753,17 +753,17 @@ def test_the_grievance_a_protest_names_is_not_the_news(run):
     ("text", "category", "recipients"),
     [
         # the party a targeted thing belongs to
-        ("Kurdish riots against Turkish security policies are continuing.", "PROTEST", {"TUR"}),
+        ("Weeks of riots against Turkish security measures have shaken Diyarbakir.", "PROTEST", {"TUR"}),
         ("Ukraine imposed tariffs on Belarusian fertiliser.", "SANCTION", {"BLR"}),
-        ("Serbia threatened to impose tariffs against Croatian goods.", "THREATEN", {"HRV"}),
+        ("Beijing threatened to impose duties on Australian wine.", "THREATEN", {"AUS"}),
         # who is to go, in what a demand asks for
         ("Students demanded the dismissal of the education minister.", "REQUEST", {"the education minister"}),
         # whom the refused act would let act
-        ("The junta refused to allow Red Cross convoys to enter the city.", "REJECT", {"Red Cross"}),
+        ("The junta refused to let Red Cross inspectors visit the prison.", "REJECT", {"Red Cross"}),
         # the place a threatened act is to be done in, when no party is named
         ("Islamic State threatened to stage bombings in Baghdad during the elections.", "THREATEN", {"Baghdad"}),
         # asylum is asked of the place it is sought in
-        ("Thousands of Afghans sought asylum in Tajikistan.", "REQUEST", {"TJK"}),
+        ("The defecting pilot is seeking political asylum in Cyprus.", "REQUEST", {"CYP"}),
     ],
 )
 def test_the_party_inside_what_is_targeted_or_asked_for(run, text, category, recipients):
@@ -774,8 +774,8 @@ def test_the_party_inside_what_is_targeted_or_asked_for(run, text, category, rec
 @pytest.mark.parametrize(
     ("text", "recipients"),
     [
-        ("Turkish jets bombed positions of the Syrian army near Idlib.", {"SYR-MIL"}),
-        ("A shelter for Sudanese refugees was attacked by gunmen.", {"A shelter for Sudanese refugees"}),
+        ("Government aircraft struck a depot of the rebel army in the north.", {"a depot of the rebel army"}),
+        ("Militants shelled a camp for displaced families.", {"a camp for displaced families"}),
     ],
 )
 def test_a_target_stands_for_the_party_it_belongs_to(run, text, recipients):
@@ -786,7 +786,12 @@ def test_a_target_stands_for_the_party_it_belongs_to(run, text, recipients):
 @pytest.mark.parametrize(
     ("text", "category", "actors", "recipients"),
     [
-        ("An Italian reporter has been put under investigation in Egypt.", "ACCUSE", [], {"An Italian reporter"}),
+        (
+            "An opposition leader was placed under investigation by prosecutors in Ankara.",
+            "ACCUSE",
+            ["prosecutors"],
+            {"An opposition leader"},
+        ),
         (
             "Security forces placed the opposition leader under house arrest.",
             "COERCE",
