@@ -573,8 +573,14 @@ def test_historical_event_keeps_its_actor(run):
 
 @pytest.mark.parametrize(
     ("word", "base"),
-    [("staged", "stage"), ("waging", "wage"), ("installed", "install"), ("stopped", "stop"),
-     ("carries", "carry"), ("raped", "rape")],
+    [
+        ("staged", "stage"),
+        ("waging", "wage"),
+        ("installed", "install"),
+        ("stopped", "stop"),
+        ("carries", "carry"),
+        ("raped", "rape"),
+    ],
 )
 def test_base_forms_of_regular_verbs(word, base):
     from gossamer.events.tokens import base_forms
@@ -702,7 +708,12 @@ def _recipients(a: Analysis, v: Event) -> set[str]:
     ("text", "category", "trigger", "recipients"),
     [
         # an infinitive of purpose: the act's target is its purpose's target
-        ("Riot police fired tear gas to disperse students at the university gates.", "ASSAULT", "fired", {"students"}),
+        (
+            "Riot police fired tear gas to disperse students at the university gates.",
+            "ASSAULT",
+            "fired",
+            {"students"},
+        ),
         (
             "Taxi drivers went on strike in Accra to demand the dismissal of the transport minister.",
             "PROTEST",
@@ -717,7 +728,12 @@ def _recipients(a: Analysis, v: Event) -> set[str]:
             {"the transport ministry"},
         ),
         # "for" + the event the force is readied for
-        ("Armenia mobilized its reserves for an offensive against Azerbaijan.", "MOBILIZE", "mobilized", {"AZE"}),
+        (
+            "Armenia mobilized its reserves for an offensive against Azerbaijan.",
+            "MOBILIZE",
+            "mobilized",
+            {"AZE"},
+        ),
     ],
 )
 def test_an_act_is_aimed_where_its_purpose_is(run, text, category, trigger, recipients):
@@ -729,8 +745,16 @@ def test_an_act_is_aimed_where_its_purpose_is(run, text, category, trigger, reci
 @pytest.mark.parametrize(
     ("text", "actors", "recipients"),
     [
-        ("Nurses marched through Lagos in protest of the health ministry's decision.", ["Nurses"], {"the health ministry"}),
-        ("Lawyers went on strike in protest against detentions by the Egyptian army.", ["Lawyers"], {"EGY-MIL"}),
+        (
+            "Nurses marched through Lagos in protest of the health ministry's decision.",
+            ["Nurses"],
+            {"the health ministry"},
+        ),
+        (
+            "Lawyers went on strike in protest against detentions by the Egyptian army.",
+            ["Lawyers"],
+            {"EGY-MIL"},
+        ),
     ],
 )
 def test_in_protest_of_names_whom_the_protest_is_against(run, text, actors, recipients):
@@ -761,7 +785,11 @@ def test_the_grievance_a_protest_names_is_not_the_news(run):
         # whom the refused act would let act
         ("The junta refused to let Red Cross inspectors visit the prison.", "REJECT", {"Red Cross"}),
         # the place a threatened act is to be done in, when no party is named
-        ("Islamic State threatened to stage bombings in Baghdad during the elections.", "THREATEN", {"Baghdad"}),
+        (
+            "Islamic State threatened to stage bombings in Baghdad during the elections.",
+            "THREATEN",
+            {"Baghdad"},
+        ),
         # asylum is asked of the place it is sought in
         ("The defecting pilot is seeking political asylum in Cyprus.", "REQUEST", {"CYP"}),
     ],

@@ -559,7 +559,8 @@ class _Coder:
             if of_parts:
                 recipients += of_parts
                 why.append("recipients from 'of' (what it is in protest of)" + _how(of_parts))
-            if not actors and slots.anchor.pos_ in VERBAL:  # "students marched in protest of ...": they protest
+            if not actors and slots.anchor.pos_ in VERBAL:
+                # "students marched in protest of ...": the marchers protest
                 subj, how = subjects(slots.anchor, lex)
                 actors += [p for t in subj for p in self._resolve(t)]
                 if actors:
@@ -788,17 +789,23 @@ class _Coder:
         for h in heads + d.slots.object_toks:  # "mobilized reservists for a war against X"
             if h not in heads:
                 for p, n in prep_objects(h):
-                    if p in lex.purpose_preps and self._take_targets(d, drafts.get(n.i), f"the target of '{n.text}'"):
+                    if p in lex.purpose_preps and self._take_targets(
+                        d, drafts.get(n.i), f"the target of '{n.text}'"
+                    ):
                         return
                 continue
             for c in h.children:
-                if c.dep_ == "advcl" and c.pos_ in VERBAL and self._is_purpose(c):
-                    if self._take_targets(d, drafts.get(c.i), f"the target of its purpose '{c.text}'"):
-                        return
+                purpose = c.dep_ == "advcl" and c.pos_ in VERBAL and self._is_purpose(c)
+                if purpose and self._take_targets(
+                    d, drafts.get(c.i), f"the target of its purpose '{c.text}'"
+                ):
+                    return
                 if c.dep_ == "prep" and c.lower_ in lex.purpose_preps:
                     # "mobilized reservists for a war against X": the event it is for
                     for n in c.children:
-                        if n.dep_ == "pobj" and self._take_targets(d, drafts.get(n.i), f"the target of '{n.text}'"):
+                        if n.dep_ == "pobj" and self._take_targets(
+                            d, drafts.get(n.i), f"the target of '{n.text}'"
+                        ):
                             return
                 if c.dep_ != "prep" or c.lower_ not in lex.aim_preps:
                     continue
@@ -846,7 +853,9 @@ class _Coder:
             c
             for c in t.children
             if c.dep_ == "poss"
-            or c.dep_ in ("amod", "compound", "nmod") and c.i < t.i and self.index.entity[c.i] is not None
+            or c.dep_ in ("amod", "compound", "nmod")
+            and c.i < t.i
+            and self.index.entity[c.i] is not None
         ]
         yields = t.lemma_.lower() in lex.yield_nouns
         inner += [o for p, o in prep_objects(t) if p in lex.author_preps or p == "of" and yields]
@@ -940,9 +949,13 @@ class _Coder:
             direct += [k for c in act.children if c.dep_ == "ccomp" for k in c.children if k.dep_ == "nsubj"]
         if by_prep or any(self._party_tokens(t) for t in direct):
             return by_prep or direct
-        # "threatened to resume attacks in Israel": the place the act is to be done in
-        return [o for act in acts for p, o in prep_objects(act) + [x for t in objects(act) for x in prep_objects(t)]
-                if p in lex.aim_place_preps and self.index.place[o.i] is not None]
+        # "threatened to resume attacks in X": the place the act is to be done in
+        return [
+            o
+            for act in acts
+            for p, o in prep_objects(act) + [x for t in objects(act) for x in prep_objects(t)]
+            if p in lex.aim_place_preps and self.index.place[o.i] is not None
+        ]
 
     # ------------------------------------------------------------------ output
 
@@ -1071,7 +1084,9 @@ class _Coder:
             if node.head.i == node.i:
                 return False
             # a to-infinitive the parser hung as an adverbial clause ("have sworn to fight")
-            to_advcl = node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+            to_advcl = node.dep_ == "advcl" and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in node.children
+            )
             if node.dep_ not in ("xcomp", "ccomp") and not to_advcl:
                 return False
             node = node.head
