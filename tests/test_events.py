@@ -573,8 +573,14 @@ def test_historical_event_keeps_its_actor(run):
 
 @pytest.mark.parametrize(
     ("word", "base"),
-    [("staged", "stage"), ("waging", "wage"), ("installed", "install"), ("stopped", "stop"),
-     ("carries", "carry"), ("raped", "rape")],
+    [
+        ("staged", "stage"),
+        ("waging", "wage"),
+        ("installed", "install"),
+        ("stopped", "stop"),
+        ("carries", "carry"),
+        ("raped", "rape"),
+    ],
 )
 def test_base_forms_of_regular_verbs(word, base):
     from gossamer.events.tokens import base_forms
@@ -689,6 +695,143 @@ def test_demanding_the_release_of_a_detainee_is_no_concession(run):
     # "accept" only yields with a demand as object; an offer is an AGREE
     a = run("The rebels accepted an offer of talks from the government.")
     assert "CONCEDE" not in {v.category for v in a.events}
+
+
+# --------------------------------------------------------------------------- aims and nested targets
+
+
+def _recipients(a: Analysis, v: Event) -> set[str]:
+    return kb(a, v.recipients) | set(phrases(a, v.recipient_phrases))
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "trigger", "recipients"),
+    [
+        # an infinitive of purpose: the act's target is its purpose's target
+        (
+            "Riot police fired tear gas to disperse students at the university gates.",
+            "ASSAULT",
+            "fired",
+            {"students"},
+        ),
+        (
+            "Taxi drivers went on strike in Accra to demand the dismissal of the transport minister.",
+            "PROTEST",
+            "went on strike",
+            {"the transport minister"},
+        ),
+        # a participle of purpose, ahead of the place the strike is in
+        (
+            "Truck drivers went on strike across Kenya demanding that the transport ministry withdraw the new levy.",
+            "PROTEST",
+            "went on strike",
+            {"the transport ministry"},
+        ),
+        # "for" + the event the force is readied for
+        (
+            "Armenia mobilized its reserves for an offensive against Azerbaijan.",
+            "MOBILIZE",
+            "mobilized",
+            {"AZE"},
+        ),
+    ],
+)
+def test_an_act_is_aimed_where_its_purpose_is(run, text, category, trigger, recipients):
+    a = run(text)
+    v = next(v for v in a.events if v.category == category and v.trigger == trigger)
+    assert _recipients(a, v) == recipients
+
+
+@pytest.mark.parametrize(
+    ("text", "actors", "recipients"),
+    [
+        (
+            "Nurses marched through Lagos in protest of the health ministry's decision.",
+            ["Nurses"],
+            {"the health ministry"},
+        ),
+        (
+            "Lawyers went on strike in protest against detentions by the Egyptian army.",
+            ["Lawyers"],
+            {"EGY-MIL"},
+        ),
+    ],
+)
+def test_in_protest_of_names_whom_the_protest_is_against(run, text, actors, recipients):
+    a = run(text)
+    v = next(v for v in a.events if v.trigger == "protest")
+    assert v.category == "PROTEST" and phrases(a, v.actor_phrases) == actors
+    assert _recipients(a, v) == recipients
+
+
+def test_the_grievance_a_protest_names_is_not_the_news(run):
+    from gossamer.evaluate.events import top_event
+
+    a = run("Teachers in Nairobi walked out in protest of the Kenyan government's refusal to raise salaries.")
+    top = top_event(a)
+    assert top.category == "PROTEST" and kb(a, top.recipients) == {"KEN-GOV"}
+    assert "what a protest is against" in one(a, "REJECT").why
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "recipients"),
+    [
+        # the party a targeted thing belongs to
+        ("Weeks of riots against Turkish security measures have shaken Diyarbakir.", "PROTEST", {"TUR"}),
+        ("Ukraine imposed tariffs on Belarusian fertiliser.", "SANCTION", {"BLR"}),
+        ("Beijing threatened to impose duties on Australian wine.", "THREATEN", {"AUS"}),
+        # who is to go, in what a demand asks for
+        ("Students demanded the dismissal of the education minister.", "REQUEST", {"the education minister"}),
+        # whom the refused act would let act
+        ("The junta refused to let Red Cross inspectors visit the prison.", "REJECT", {"Red Cross"}),
+        # the place a threatened act is to be done in, when no party is named
+        (
+            "Islamic State threatened to stage bombings in Baghdad during the elections.",
+            "THREATEN",
+            {"Baghdad"},
+        ),
+        # asylum is asked of the place it is sought in
+        ("The defecting pilot is seeking political asylum in Cyprus.", "REQUEST", {"CYP"}),
+    ],
+)
+def test_the_party_inside_what_is_targeted_or_asked_for(run, text, category, recipients):
+    a = run(text)
+    assert _recipients(a, one(a, category)) == recipients
+
+
+@pytest.mark.parametrize(
+    ("text", "recipients"),
+    [
+        ("Government aircraft struck a depot of the rebel army in the north.", {"a depot of the rebel army"}),
+        ("Militants shelled a camp for displaced families.", {"a camp for displaced families"}),
+    ],
+)
+def test_a_target_stands_for_the_party_it_belongs_to(run, text, recipients):
+    a = run(text)
+    assert _recipients(a, one(a, "ASSAULT")) == recipients
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "actors", "recipients"),
+    [
+        (
+            "An opposition leader was placed under investigation by prosecutors in Ankara.",
+            "ACCUSE",
+            ["prosecutors"],
+            {"An opposition leader"},
+        ),
+        (
+            "Security forces placed the opposition leader under house arrest.",
+            "COERCE",
+            ["Security forces"],
+            {"the opposition leader"},
+        ),
+    ],
+)
+def test_put_under_an_act_is_its_patient(run, text, category, actors, recipients):
+    a = run(text)
+    v = one(a, category)
+    assert phrases(a, v.actor_phrases) == actors and _recipients(a, v) == recipients
 
 
 # --------------------------------------------------------------------------- the founding example

@@ -478,6 +478,11 @@ PUBLISHED = st.sampled_from(
 )
 
 
+def test_a_span_beyond_the_calendar_has_no_interval(times):
+    a = times("in the past 2025 years", "2024-02-29")  # would start in year -1
+    assert all(t.start is None or t.start >= "0001" for t in a.times)
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(words=st.lists(st.sampled_from(VOCAB), min_size=1, max_size=14), published=PUBLISHED)
 def test_property_mentions_and_intervals(times, words, published):

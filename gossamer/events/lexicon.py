@@ -89,6 +89,7 @@ class Lexicon:
     material_categories: frozenset[str]
     membership: tuple[tuple[str, ...], ...]
     membership_any: tuple[tuple[str, ...], ...]
+    target_owner: frozenset[str]
     count_heads: frozenset[str]
     examples: tuple[tuple[str, ...], ...]
     recipient_preps: frozenset[str]
@@ -113,6 +114,17 @@ class Lexicon:
     author_nouns: frozenset[str]
     condition_subject_categories: frozenset[str]
     condition_marks: frozenset[str]
+    purpose_categories: frozenset[str]
+    aim_preps: frozenset[str]
+    patient_preps: frozenset[str]
+    refuge_nouns: frozenset[str]
+    owner_target_categories: frozenset[str]
+    purpose_preps: frozenset[str]
+    aim_place_preps: frozenset[str]
+    aim_nouns: frozenset[str]
+    aim_noun_preps: frozenset[str]
+    yield_nouns: frozenset[str]
+    yield_categories: frozenset[str]
     place_recipient_categories: frozenset[str]
     place_recipient_modes: frozenset[str]
     intents: dict[str, dict[str, str]]  # status -> {act category: intent category}
@@ -375,6 +387,7 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         material_categories=_categories(cg["material"]),
         membership=_phrases(p["membership"]),
         membership_any=_phrases(p["membership_any"]),
+        target_owner=frozenset(p["target_owner"]),
         count_heads=frozenset(p["counts"]),
         examples=_phrases(p["examples"]),
         recipient_preps=frozenset(rp["all"]),
@@ -399,6 +412,17 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         author_nouns=frozenset(str(w).lower() for w in rr["author_nouns"]),
         condition_subject_categories=_categories(rr["condition_subject"]),
         condition_marks=frozenset(rr["condition_marks"]),
+        purpose_categories=_categories(rr["purpose_categories"]),
+        aim_preps=frozenset(rr["aim_preps"]),
+        patient_preps=frozenset(rr["patient_preps"]),
+        refuge_nouns=frozenset(rr["refuge_nouns"]),
+        owner_target_categories=_categories(rr["owner_target_categories"]),
+        purpose_preps=frozenset(rr["purpose_preps"]),
+        aim_place_preps=frozenset(rr["aim_place_preps"]),
+        aim_nouns=frozenset(rr["aim_nouns"]),
+        aim_noun_preps=frozenset(rr["aim_noun_preps"]),
+        yield_nouns=frozenset(rr["yield_nouns"]),
+        yield_categories=_categories(rr["yield_categories"]),
         place_recipient_categories=_categories(rr["place_categories"]),
         place_recipient_modes=frozenset(rr["place_modes"]),
         intents=intents,

@@ -159,6 +159,9 @@ class Resolver:
             examples = self._examples(t)
             if examples:
                 return examples
+            owner = self._target_owner(t, depth)
+            if owner:
+                return owner
         lemma, low = t.lemma_.lower(), t.lower_
         lex = self.lex
         if not (
@@ -293,6 +296,28 @@ class Resolver:
                         continue
                     break
                 break
+        return []
+
+    def _target_owner(self, t: Node, depth: int) -> list[Part]:
+        """A target noun stands for the party it belongs to or serves: "positions of the militia",
+        "a camp for refugees" (plover.yaml participants.target_owner)."""
+        lex = self.lex
+        if not (t.lemma_.lower() in lex.groups["target"] or t.lower_ in lex.groups["target"]):
+            return []
+        own = np_span(t, self.table)
+        for prep, obj in prep_objects(t):
+            if prep not in lex.target_owner:
+                continue
+            inner = self.resolve_deep(obj, depth + 1)
+            if any(p.entities for p in inner):
+                return self._carry(inner, t, own, f"owner of '{t.text}'")
+            if inner:  # "a shelter for refugees": the whole phrase, the people's kind
+                part = self.phrase_part(t, (own[0], np_span(obj, self.table)[1]), f"owner of '{t.text}'")
+                part.force = next((p.force for p in inner if p.force), None)
+                part.civilian = any(p.civilian for p in inner)
+                part.state = any(p.state for p in inner)
+                part.spans = [own] + [s for p in inner for s in p.spans]
+                return [part]
         return []
 
     def resolve_deep(self, tok: Node, depth: int) -> list[Part]:

@@ -19,8 +19,11 @@ casualty verb whose subject is an event noun ("the airstrike killed 12") adds to
 
 An event with no recipient yet takes one from the constructions `recipient_roles` in plover.yaml
 lists: the subject of a demanded that-clause, the author of what is rejected or asked for, the
-target of the promised, refused or threatened act, the subject of a threat's condition, or the place
-the act is done in. An act its actor states as planned or refuses is also coded as the promise,
+target of the promised, refused or threatened act (or its place), the subject of a threat's
+condition, who is to go in what a demand asks for, the target of the act's purpose ("opened fire to
+disperse the crowd") or of its protest adjunct ("in protest of the decree"), or the place the act is
+done in. A targeted thing that names no party stands for the party inside it ("abuses by the army",
+"Israeli policies", "positions of the militia"). An act its actor states as planned or refuses is also coded as the promise,
 threat or refusal it expresses (`intents`).
 """
 
@@ -55,6 +58,7 @@ _WORD_DEPS = frozenset({"prt", "prep", "dobj", "advmod", "acomp", "dative", "npa
                         "oprd"})  # fmt: skip
 _MAX_CONTENT = 30
 AUTHOR = "author"  # a recipient_toks label: who made (or is to give) the thing acted on
+PATIENT = "patient"  # a recipient_toks label: who is put under the act ("placed under arrest")
 _CONTENT_POS = frozenset({"NOUN", "VERB", "PROPN"})
 
 
@@ -121,6 +125,7 @@ class _Coder:
         self.quantities = {q.id: q for q in analysis.quantities}
         self.published = parse_date(analysis.document.published)
         self._categories: dict[int, str] = {}  # trigger token -> category of its draft (for intents)
+        self._protested: set[int] = set()  # what an "in protest of / against" adjunct names
         # nouns that stand for the people doing them ("crackdown on protests")
         self.people_events = frozenset(
             h
@@ -265,6 +270,13 @@ class _Coder:
                         s.place_toks.append(c)
                 elif c.dep_ in ("acl", "relcl") and c.pos_ in VERBAL:
                     s.content.append(c)
+        if n.dep_ == "pobj" and n.head.lower_ in lex.patient_preps and n.head.head.pos_ in VERBAL:
+            # "was put under investigation", "placed him under arrest": whom the verb acts on
+            verb = n.head.head
+            s.recipient_toks += [(o, PATIENT) for o in objects(verb)]
+            if not is_passive(verb) and not s.actor_toks:  # "police placed him under arrest"
+                subj, how = subjects(verb, lex)
+                s.actor_toks += [(t, f"{how} of '{verb.lemma_}'") for t in subj]
         s.content += s.of_toks + [t for t, p in s.recipient_toks if p in self.lex.content_preps]
         # support verb: "launched an attack", "took part in the crackdown", "a directive issued from X"
         sup, role = self._support(np)
@@ -540,7 +552,20 @@ class _Coder:
             if parts:
                 actors += parts
                 why.append(f"actors from {how}" + _how(parts))
-        if pos == "noun":
+        if pos == "noun" and self._aim_adjunct(tok):
+            # "in protest of the decree", "in defiance of the ban": the "of" is what is protested
+            self._protested.update(t.i for t in slots.of_toks)
+            of_parts = [p for t in slots.of_toks for x in self._party_tokens(t) for p in self._resolve(x)]
+            if of_parts:
+                recipients += of_parts
+                why.append("recipients from 'of' (what it is in protest of)" + _how(of_parts))
+            if not actors and slots.anchor.pos_ in VERBAL:
+                # "students marched in protest of ...": the marchers protest
+                subj, how = subjects(slots.anchor, lex)
+                actors += [p for t in subj for p in self._resolve(t)]
+                if actors:
+                    why.append(f"actors from {how} of '{slots.anchor.lemma_}'" + _how(actors))
+        elif pos == "noun":
             of_parts = [p for t in slots.of_toks for p in self._resolve(t)]
             if of_parts:
                 (actors if entry.of_role == "actor" else objects_).extend(of_parts)
@@ -573,7 +598,7 @@ class _Coder:
                 continue
             if (
                 prep not in lex.recipient_preps
-                and prep != AUTHOR
+                and prep not in (AUTHOR, PATIENT)
                 and not any(prep in alts for alts in entry.words)
             ):
                 continue
@@ -584,6 +609,9 @@ class _Coder:
             ):
                 continue  # a place, not a party: "deployed to Poland", "a flow into Iran"
             parts = self._resolve(t)
+            if not parts and entry.category in lex.owner_target_categories:
+                # "riots against Israeli policies", "strikes on the army's positions": their author
+                parts = [p for x in self._party_tokens(t) if x.i != t.i for p in self._resolve(x)]
             if parts:
                 recipients += parts
                 why.append(f"recipients from '{prep}'")
@@ -596,6 +624,15 @@ class _Coder:
         recipients = [p for p in _dedupe(recipients) if not _same(p, actors)]
         objects_ = [p for p in _dedupe(objects_) if not _same(p, actors)]
         return actors, recipients, objects_
+
+    def _aim_adjunct(self, tok: Node) -> bool:
+        """Whether a noun trigger is an "in protest of" / "in defiance of" adjunct."""
+        lex = self.lex
+        return (
+            tok.dep_ == "pobj"
+            and tok.head.lower_ in lex.aim_preps
+            and (tok.lemma_.lower() in lex.aim_nouns or tok.lower_ in lex.aim_nouns)
+        )
 
     def _resolve(self, t: Node) -> list[Part]:
         parts = self.resolver.resolve(t)
@@ -719,6 +756,14 @@ class _Coder:
                 self._recipients_from(d, self._intended_targets(d), "the target of the act it is about")
             if not d.extra_recipients and d.entry.category in self.lex.condition_subject_categories:
                 self._recipients_from(d, self._condition_subjects(d), "the subject of its condition")
+            if not d.extra_recipients and d.entry.category in self.lex.yield_categories:
+                self._recipients_from(d, self._yielding_parties(d), "who is to go or yield")
+            if not d.extra_recipients and d.entry.category in self.lex.yield_categories:
+                self._recipients_from(d, self._refuge_places(d), "the place refuge is sought in")
+        # after the others: the act a purpose clause or protest adjunct names has its target by now
+        for d in drafts.values():
+            if not (d.recipients or d.extra_recipients) and d.entry.category in self.lex.purpose_categories:
+                self._aimed_by_purpose(d, drafts)
 
     def _aimed_by_event(self, d: Draft, drafts: dict[int, Draft]) -> None:
         """A verbal act about an event is aimed at whoever did it ("condemned the Israeli
@@ -735,9 +780,109 @@ class _Coder:
                 d.why.append(f"recipients: the {'target' if threat else 'actors'} of '{other.token.text}'")
                 return
 
+    def _aimed_by_purpose(self, d: Draft, drafts: dict[int, Draft]) -> None:
+        """An act done for a purpose or in protest is aimed where that aim is: "opened fire to
+        disperse the crowd" at the crowd, "struck in protest against the ministry's decree" at the
+        ministry (plover.yaml recipient_roles: purpose_categories, aim_nouns)."""
+        lex = self.lex
+        heads = [d.token] + [h for h in (d.slots.np, d.slots.support) if h is not None and h.i != d.token.i]
+        for h in heads + d.slots.object_toks:  # "mobilized reservists for a war against X"
+            if h not in heads:
+                for p, n in prep_objects(h):
+                    if p in lex.purpose_preps and self._take_targets(
+                        d, drafts.get(n.i), f"the target of '{n.text}'"
+                    ):
+                        return
+                continue
+            for c in h.children:
+                purpose = c.dep_ == "advcl" and c.pos_ in VERBAL and self._is_purpose(c)
+                if purpose and self._take_targets(
+                    d, drafts.get(c.i), f"the target of its purpose '{c.text}'"
+                ):
+                    return
+                if c.dep_ == "prep" and c.lower_ in lex.purpose_preps:
+                    # "mobilized reservists for a war against X": the event it is for
+                    for n in c.children:
+                        if n.dep_ == "pobj" and self._take_targets(
+                            d, drafts.get(n.i), f"the target of '{n.text}'"
+                        ):
+                            return
+                if c.dep_ != "prep" or c.lower_ not in lex.aim_preps:
+                    continue
+                for n in c.children:
+                    if n.dep_ != "pobj" or n.lemma_.lower() not in lex.aim_nouns:
+                        continue
+                    how = f"whom its '{c.text} {n.text}' is aimed at"
+                    if self._take_targets(d, drafts.get(n.i), how):
+                        return
+                    aimed = [o for p, o in prep_objects(n) if p in lex.aim_noun_preps]
+                    self._protested.update(o.i for o in aimed)
+                    toks = [x for o in aimed for x in self._party_tokens(o)]
+                    self._recipients_from(d, toks, how)
+                    if d.extra_recipients:
+                        return
+
+    def _take_targets(self, d: Draft, other: Draft | None, how: str) -> bool:
+        """Give `d` the recipients of `other` (its purpose or protest); whether there were any."""
+        if other is None or other is d:
+            return False
+        parts = [p for p in _dedupe(other.recipients + other.extra_recipients) if not _same(p, d.actors)]
+        if parts:
+            d.extra_recipients += parts
+            d.why.append(f"recipients: {how}")
+        return bool(parts)
+
+    def _is_purpose(self, c: Node) -> bool:
+        """An adverbial clause of purpose: an infinitive ("to disperse", "in order to arrest") or a
+        participle after its head with no subordinator ("blocked roads demanding ...")."""
+        kids = list(c.children)
+        if any(k.dep_ == "aux" and k.lower_ == "to" for k in kids):
+            return True
+        return c.tag_ == "VBG" and c.i > c.head.i and not any(k.dep_ in ("mark", "nsubj") for k in kids)
+
+    def _party_tokens(self, t: Node, depth: int = 0) -> list[Node]:
+        """`t` when it names a party or place, else the parties inside it: the author of a thing
+        ("abuses by the army", "the ministry's decision", "Israeli policies") or who is to go or
+        yield ("the resignation of the minister"; plover.yaml yield_nouns)."""
+        if self.index.place[t.i] is not None or self._resolve(t):
+            return [t]
+        if depth >= 2:
+            return []
+        lex = self.lex
+        inner = [
+            c
+            for c in t.children
+            if c.dep_ == "poss"
+            or c.dep_ in ("amod", "compound", "nmod")
+            and c.i < t.i
+            and self.index.entity[c.i] is not None
+        ]
+        yields = t.lemma_.lower() in lex.yield_nouns
+        inner += [o for p, o in prep_objects(t) if p in lex.author_preps or p == "of" and yields]
+        return [x for c in inner for x in self._party_tokens(c, depth + 1)]
+
+    def _yielding_parties(self, d: Draft) -> list[Node]:
+        """Who a demand asks to go or yield: "demanded the removal of the governor" (the "of" object
+        or possessor of a yield noun it asks for)."""
+        lex = self.lex
+        out: list[Node] = []
+        for o in d.slots.object_toks:
+            if o.lemma_.lower() in lex.yield_nouns:
+                out += [x for x in self._party_tokens(o) if x.i != o.i]
+        return out
+
+    def _refuge_places(self, d: Draft) -> list[Node]:
+        """Where asylum or refuge is asked for: "sought asylum in Sweden" asks Sweden."""
+        lex = self.lex
+        objs = [o for o in d.slots.object_toks if o.lemma_.lower() in lex.refuge_nouns]
+        if not objs:
+            return []
+        pairs = [x for h in [d.token] + objs for x in prep_objects(h)]
+        return [o for p, o in pairs if p in lex.aim_place_preps and self.index.place[o.i] is not None]
+
     def _recipients_from(self, d: Draft, toks: list[Node], how: str) -> None:
         parts: list[Part] = []
-        for t in toks:
+        for t in [x for tok in toks for x in self._party_tokens(tok)]:
             pid = self.index.place[t.i]
             if pid is not None and self.index.entity[t.i] is None:
                 # a place named as the one who must act or who is threatened, promised or refused
@@ -800,7 +945,17 @@ class _Coder:
             for o in objs:
                 by_prep += self._authors(o)
                 direct.append(o)
-        return by_prep or direct
+            # "refused to allow aid convoys to enter": whom the act lets or makes act
+            direct += [k for c in act.children if c.dep_ == "ccomp" for k in c.children if k.dep_ == "nsubj"]
+        if by_prep or any(self._party_tokens(t) for t in direct):
+            return by_prep or direct
+        # "threatened to resume attacks in X": the place the act is to be done in
+        return [
+            o
+            for act in acts
+            for p, o in prep_objects(act) + [x for t in objects(act) for x in prep_objects(t)]
+            if p in lex.aim_place_preps and self.index.place[o.i] is not None
+        ]
 
     # ------------------------------------------------------------------ output
 
@@ -863,6 +1018,9 @@ class _Coder:
             conf += 0.05
         if status in ("hypothetical", "threatened", "negated", "denied"):
             conf -= 0.1  # the text says it did not (or may not) happen
+        if tok.i in self._protested:
+            conf -= 0.1  # "in protest of the government's refusal": the grievance, not the news
+            why.append("what a protest is against")
         conf = round(min(0.95, max(0.05, conf)), 2)
 
         tb = self.table
@@ -926,7 +1084,9 @@ class _Coder:
             if node.head.i == node.i:
                 return False
             # a to-infinitive the parser hung as an adverbial clause ("have sworn to fight")
-            to_advcl = node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+            to_advcl = node.dep_ == "advcl" and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in node.children
+            )
             if node.dep_ not in ("xcomp", "ccomp") and not to_advcl:
                 return False
             node = node.head

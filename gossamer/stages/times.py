@@ -787,11 +787,14 @@ def r_span(m: re.Match[str], cx: Ctx) -> Res | None:
         days = timedelta(days=math.ceil(hours / 24))
         lo, hi = (p - days, p) if back else (p, p + days)
         return Res(lo, hi, "day", True, rule=rule, kind="span")
-    if unit.months:
-        lo, hi = (_add_months(p, -n * unit.months), p) if back else (p, _add_months(p, n * unit.months))
-    else:
-        days = timedelta(days=n * unit.days)
-        lo, hi = (p - days, p) if back else (p, p + days)
+    try:  # "the past 2025 years" from 2024 leaves the calendar: no interval then
+        if unit.months:
+            lo, hi = (_add_months(p, -n * unit.months), p) if back else (p, _add_months(p, n * unit.months))
+        else:
+            days = timedelta(days=n * unit.days)
+            lo, hi = (p - days, p) if back else (p, p + days)
+    except (ValueError, OverflowError):
+        return None
     return Res(lo, hi, prec, True, rule=rule, kind="span")
 
 
