@@ -993,19 +993,7 @@ class _Finder:
                     region = regions[r2] if r2 >= 0 else region
                 content = quoted(t, trim(t, [(lo, hi)], cc=False), inside=True)
                 if content:
-                    out.append(
-                        Attribution(
-                            "quote",
-                            f.cue,
-                            f.verb,
-                            f.source,
-                            f.source_type,
-                            f.entity,
-                            roots[0],
-                            content,
-                            continues=k,
-                        )
-                    )
+                    out.append(_quote_of(f, k, roots[0], content))
                 last_para = para(t.idx[first])
                 s += 1
         return out
@@ -1026,19 +1014,7 @@ class _Finder:
             roots = [x for x in range(lo, hi) if t.head[x] == x and t.pos[x] != "SPACE"]
             content = quoted(t, trim(t, [(lo, hi)], cc=False), inside=True)
             if roots and content:
-                out.append(
-                    Attribution(
-                        "quote",
-                        f.cue,
-                        f.verb,
-                        f.source,
-                        f.source_type,
-                        f.entity,
-                        roots[0],
-                        content,
-                        continues=k,
-                    )
-                )
+                out.append(_quote_of(f, k, roots[0], content))
             if t.idx[first] == region[0]:
                 break  # the sentence that opens the quotation
             s -= 1
@@ -1155,6 +1131,11 @@ class _Finder:
             if k < s and any(t.lemma[x] in self.cues.titles for x in range(k, s)):
                 return self.analysis.document.text[t.idx[k] : t.end[s - 1]]
         return None
+
+
+def _quote_of(f: Attribution, k: int, root: int, content: list[tuple[int, int]]) -> Attribution:
+    """A quoted sentence of frame `f` (number `k`): same cue and speaker, its own root and content."""
+    return Attribution("quote", f.cue, f.verb, f.source, f.source_type, f.entity, root, content, continues=k)
 
 
 def _head_of(t: TokenTable, lo: int, hi: int) -> int:
