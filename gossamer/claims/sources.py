@@ -40,7 +40,7 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc
 
-from ..attribution import Cues, classify_source, find_frames, load_cues, source_block
+from ..attribution import Cues, check_strings, classify_source, find_frames, load_cues, source_block
 from ..events.tokens import TokenIndex, TokenTable, token_index, token_table
 from ..model import Analysis
 from ..nlp import Parsed
@@ -64,18 +64,6 @@ _INVERTED = frozenset({"nsubj", "dobj", "attr", "npadvmod", "appos", "dep"})
 ASSERTIVE = frozenset(
     {"say", "deny", "according", "adverb", "belief", "quote"}
 )  # intent, stance, topic, evidential: no claims
-
-
-def check_strings(data: Any, where: str) -> None:
-    """A bare yes/no/on in a YAML word list is a boolean, not a word: refuse it."""
-    if isinstance(data, dict):
-        for k, v in data.items():
-            check_strings(v, f"{where}/{k}")
-    elif isinstance(data, list):
-        for v in data:
-            if isinstance(v, (bool, type(None))):
-                raise ValueError(f"{where}: {v!r} in a word list (quote it)")  # noqa: TRY004 - bad data
-            check_strings(v, where)
 
 
 @functools.cache
